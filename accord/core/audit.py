@@ -1,0 +1,87 @@
+"""The audit trail: `log_action` records one event in the caller's transaction.
+
+Services call it after a write, inside their `transaction.atomic()` block, so the event and
+the change commit or roll back together. The request's IP address arrives through a context
+variable that the web middleware sets; services never see the request itself.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import models
+
+from accord.core.models import AuditEvent
+
+_client_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("client_ip", default=None)
+
+# Never written to the audit trail, whatever a service passes in.
+SECRET_FIELDS = frozenset({"password", "token", "key_hash", "secret", "otp_secret"})
+
+
+@contextmanager
+def client_ip(ip: str | None) -> Iterator[None]:
+    """Attribute every event logged inside the block to this address."""
+    token = _client_ip.set(ip)
+    try:
+        yield
+    finally:
+        _client_ip.reset(token)
+
+
+def jsonable(value: Any) -> Any:
+    """A value as it is kept in the `changes` JSON: dates as ISO strings, money as strings."""
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The current values of `fields` on `obj`, ready to compare with a later snapshot."""
+    return {name: jsonable(getattr(obj, name)) for name in fields if name not in SECRET_FIELDS}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """`{field: [old, new]}` for the fields whose value changed."""
+    return {
+        name: [before.get(name), after.get(name)]
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name) and name not in SECRET_FIELDS
+    }
+
+
+def log_action(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    label: str = "",
+) -> AuditEvent:
+    """Record `action` (`app.entity.past_tense`) by `actor` on `obj`."""
+    clean = {k: v for k, v in (changes or {}).items() if k not in SECRET_FIELDS}
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if is_user else None,
+        actor_label=(actor.get_username() if is_user else "system")[:150],
+        action=action,
+        object_type=f"{obj._meta.app_label}.{obj._meta.model_name}" if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_label=(label or (str(obj) if obj is not None else ""))[:300],
+        changes=jsonable(clean),
+        ip=_client_ip.get(),
+    )

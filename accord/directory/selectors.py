@@ -1,0 +1,177 @@
+"""Reads of the directory. Every function takes the viewer first and filters by visibility."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+
+from accord.core.errors import DomainError, NotFoundError
+from accord.core.pagination import CappedCount, Page, capped_count, keyset_page
+from accord.directory import identifiers as ids
+from accord.directory.models import (
+    ContactDetail,
+    ContactPerson,
+    Counterparty,
+    PropertyDefinition,
+)
+
+# Sort names offered to users -> keyset order (the last key is unique).
+COUNTERPARTY_SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("name_key", "id"),
+    "-name": ("-name_key", "-id"),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+    "inn": ("inn", "id"),
+}
+COUNTERPARTY_FILTERS = ("kind", "relation", "status", "responsible", "source", "industry", "tag", "vip")
+
+
+@dataclass(frozen=True)
+class CounterpartyList:
+    page: Page[Counterparty]
+    count: CappedCount
+
+
+def search_condition(query: str, *, prefix: str = "") -> Q:
+    """Rows matching `query` by name, INN, phone in any format, or e-mail."""
+    query = query.strip()
+    if not query:
+        return Q()
+    p = prefix
+    condition = Q(**{f"{p}name_key__contains": ids.name_key(query)}) if ids.name_key(query) else Q(pk__in=[])
+    digits = ids.digits(query)
+    if digits and len(digits) >= 4 and digits == query.replace(" ", ""):
+        condition |= Q(**{f"{p}inn__startswith": digits})
+    phone = ids.try_phone(query, region=settings.ACCORD_PHONE_REGION)
+    if phone:
+        holders = ContactDetail.objects.filter(kind="phone", value=phone).values("counterparty_id")
+        condition |= Q(**{f"{p}phone": phone}) | Q(**{f"{p}pk__in": holders})
+    if "@" in query:
+        email = query.lower()
+        holders = ContactDetail.objects.filter(kind="email", value__iexact=email).values("counterparty_id")
+        condition |= Q(**{f"{p}email__iexact": email}) | Q(**{f"{p}pk__in": holders})
+    return condition
+
+
+def _filters(filters: dict[str, Any]) -> Q:
+    condition = Q()
+    for name in ("kind", "relation", "status"):
+        if filters.get(name):
+            condition &= Q(**{name: filters[name]})
+    for name in ("responsible", "source", "industry"):
+        value = filters.get(name)
+        if value not in (None, ""):
+            try:
+                condition &= Q(**{f"{name}_id": int(value)})
+            except (TypeError, ValueError):
+                raise DomainError("invalid_filter", f"Filter {name} takes an id.", fields={name: ["Give an id."]}) from None
+    if filters.get("tag"):
+        condition &= Q(tags__name=filters["tag"])
+    if filters.get("vip") not in (None, ""):
+        condition &= Q(is_vip=str(filters["vip"]).lower() in ("1", "true", "yes"))
+    return condition
+
+
+def counterparties_visible(*, viewer: Any) -> QuerySet[Counterparty]:
+    return Counterparty.objects.visible_to(viewer)
+
+
+def counterparties_list(
+    *,
+    viewer: Any,
+    query: str = "",
+    filters: dict[str, Any] | None = None,
+    sort: str = "name",
+    cursor: str | None = None,
+    size: int = 50,
+) -> CounterpartyList:
+    if sort not in COUNTERPARTY_SORTS:
+        raise DomainError("invalid_sort", f"Sort by one of: {', '.join(COUNTERPARTY_SORTS)}.", fields={"sort": ["Unknown sort."]})
+    qs = (
+        Counterparty.objects.visible_to(viewer)
+        .filter(search_condition(query))
+        .filter(_filters(filters or {}))
+    )
+    if (filters or {}).get("tag"):
+        qs = qs.distinct()
+    page = keyset_page(
+        qs.select_related("responsible").prefetch_related("tags"),
+        order=COUNTERPARTY_SORTS[sort],
+        cursor=cursor,
+        size=size,
+    )
+    return CounterpartyList(page=page, count=capped_count(qs))
+
+
+def counterparty_get(*, viewer: Any, pk: Any) -> Counterparty:
+    """One counterparty the viewer may see; a hidden one is as missing as an unknown id."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFoundError from None
+    cp = (
+        Counterparty.objects.visible_to(viewer)
+        .select_related("responsible", "source", "industry", "created_by", "updated_by")
+        .prefetch_related(
+            "tags",
+            "bank_accounts",
+            Prefetch("contact_persons", queryset=ContactPerson.objects.prefetch_related("details")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if cp is None:
+        raise NotFoundError
+    return cp
+
+
+def property_definitions(*, target: str) -> list[PropertyDefinition]:
+    return list(PropertyDefinition.objects.filter(target=target))
+
+
+def contact_persons_list(
+    *,
+    viewer: Any,
+    query: str = "",
+    counterparty_id: int | None = None,
+    cursor: str | None = None,
+    size: int = 50,
+) -> tuple[Page[ContactPerson], CappedCount]:
+    qs = ContactPerson.objects.visible_to(viewer)
+    if counterparty_id is not None:
+        qs = qs.filter(counterparty_id=counterparty_id)
+    if query.strip():
+        phone = ids.try_phone(query, region=settings.ACCORD_PHONE_REGION)
+        cond = Q(name__icontains=query.strip())
+        if phone:
+            cond |= Q(details__kind="phone", details__value=phone)
+        if "@" in query:
+            cond |= Q(details__kind="email", details__value__iexact=query.strip())
+        qs = qs.filter(cond).distinct()
+    page = keyset_page(
+        qs.select_related("counterparty").prefetch_related("details"),
+        order=("name", "id"),
+        cursor=cursor,
+        size=size,
+    )
+    return page, capped_count(qs)
+
+
+def contact_person_get(*, viewer: Any, pk: Any) -> ContactPerson:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFoundError from None
+    person = (
+        ContactPerson.objects.visible_to(viewer)
+        .select_related("counterparty")
+        .prefetch_related("details")
+        .filter(pk=pk)
+        .first()
+    )
+    if person is None:
+        raise NotFoundError
+    return person

@@ -1,0 +1,1 @@
+"""Django wiring only: settings, URLs and the WSGI entry point. No business code here."""
