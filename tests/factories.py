@@ -26,6 +26,7 @@ def valid_inn(n: int, *, person: bool = False) -> str:
 class DepartmentFactory(DjangoModelFactory):
     class Meta:
         model = Department
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Department {n}")
 

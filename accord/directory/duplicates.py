@@ -9,12 +9,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from accord.directory.models import ContactDetail, Counterparty
 
-SIMILAR_NAME = 88  # token-sort ratio, 0-100, above which two names count as "very similar"
+SIMILAR_NAME = 85  # token-sort ratio, 0-100: one typo in a seven-letter name still counts
 MAX_CANDIDATES = 200
 MAX_SHOWN = 10
 
@@ -82,10 +83,11 @@ def _by_contact(visible: Any, kind: str, values: list[str], reason: str, hit: An
 
 
 def _similar_names(visible: Any, key: str) -> list[tuple[Counterparty, int]]:
-    tokens = sorted((t for t in key.split() if len(t) >= 3), key=len, reverse=True)
-    if not tokens:
-        candidates = list(visible.filter(name_key=key)[:MAX_CANDIDATES])
-    else:
-        candidates = list(visible.filter(name_key__contains=tokens[0])[:MAX_CANDIDATES])
+    # Block on the start of the two longest words, so a typo later in a word still matches.
+    tokens = sorted((t for t in key.split() if len(t) >= 3), key=len, reverse=True)[:2]
+    condition = Q(name_key=key)
+    for token in tokens:
+        condition |= Q(name_key__contains=token[:4])
+    candidates = list(visible.filter(condition)[:MAX_CANDIDATES])
     scored = [(cp, int(fuzz.token_sort_ratio(key, cp.name_key))) for cp in candidates]
     return [(cp, s) for cp, s in sorted(scored, key=lambda x: -x[1]) if s >= SIMILAR_NAME]

@@ -71,22 +71,30 @@ def normalize_bic(value: str) -> str:
     return bic
 
 
-def _account_key_ok(account: str, bic: str) -> bool:
-    # Settlement accounts in a cash settlement centre take "0" + BIC digits 5-6; accounts in a
-    # credit institution take the BIC's last three digits. Weights 7,1,3 repeat over 23 digits.
-    prefix = "0" + bic[4:6] if bic[6:9] in ("000", "001", "002") else bic[6:9]
-    number = prefix + account
+def _key_ok(prefix: str, account: str) -> bool:
+    # The Bank of Russia's control key: weights 7,1,3 repeat over the 23 digits of a
+    # three-digit prefix taken from the BIC followed by the 20-digit account.
     weights = [7, 1, 3] * 8
-    total = sum(int(d) * w % 10 for d, w in zip(number, weights, strict=False))
-    return total % 10 == 0
+    return sum(int(d) * w % 10 for d, w in zip(prefix + account, weights, strict=False)) % 10 == 0
 
 
 def normalize_account(value: str, *, bic: str) -> str:
+    """A settlement account held at the bank `bic` (its key uses the BIC's last 3 digits)."""
     account = _compact_digits(value)
     if account is None or len(account) != 20:
         raise ValueError(_("A bank account number is 20 digits."))
-    if bic and not _account_key_ok(account, bic):
+    if bic and not _key_ok(bic[6:9], account):
         raise ValueError(_("The account number does not match the BIC (control key)."))
+    return account
+
+
+def normalize_correspondent_account(value: str, *, bic: str) -> str:
+    """The bank's correspondent account (its key uses "0" and BIC digits 5-6)."""
+    account = _compact_digits(value)
+    if account is None or len(account) != 20 or not account.startswith("301"):
+        raise ValueError(_("A correspondent account is 20 digits starting with 301."))
+    if bic and not _key_ok("0" + bic[4:6], account):
+        raise ValueError(_("The correspondent account does not match the BIC (control key)."))
     return account
 
 

@@ -216,7 +216,15 @@ def clean_bank_accounts(raw: Any) -> list[dict[str, str]]:
             f"bank_accounts.{i}.account",
             lambda it=item, b=bic: ids.normalize_account(_text(it.get("account")), bic=b or ""),
         )
-        corr = errors.check(f"bank_accounts.{i}.correspondent_account", lambda it=item: _text(it.get("correspondent_account")))
+        corr_raw = errors.check(f"bank_accounts.{i}.correspondent_account", lambda it=item: _text(it.get("correspondent_account")))
+        corr = (
+            errors.check(
+                f"bank_accounts.{i}.correspondent_account",
+                lambda c=corr_raw, b=bic: ids.normalize_correspondent_account(c, bic=b or ""),
+            )
+            if corr_raw
+            else ""
+        )
         bank = errors.check(f"bank_accounts.{i}.bank_name", lambda it=item: _text(it.get("bank_name")))
         clean.append({"bic": bic or "", "account": account or "", "correspondent_account": (corr or "")[:20], "bank_name": (bank or "")[:255]})
     errors.raise_if_any()
