@@ -11,7 +11,9 @@ from django.test import Client
 from tests.factories import UserFactory
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-OUTPUT = Path(os.environ.get("ACCORD_TEST_OUTPUT", Path(__file__).resolve().parents[1] / "test-output"))
+OUTPUT = Path(
+    os.environ.get("ACCORD_TEST_OUTPUT", Path(__file__).resolve().parents[1] / "test-output")
+)
 
 
 @pytest.fixture

@@ -31,11 +31,11 @@ class DepartmentFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Department {n}")
 
     @factory.post_generation
-    def set_path(obj, create, extracted, **kwargs):
+    def set_path(self, create, extracted, **kwargs):
         if create:
-            parent_path = obj.parent.path if obj.parent else "/"
-            obj.path = f"{parent_path}{obj.pk}/"
-            obj.save(update_fields=["path"])
+            parent_path = self.parent.path if self.parent else "/"
+            self.path = f"{parent_path}{self.pk}/"
+            self.save(update_fields=["path"])
 
 
 class UserFactory(DjangoModelFactory):
@@ -50,10 +50,10 @@ class UserFactory(DjangoModelFactory):
     password = factory.django.Password("secret-pass-123")
 
     @factory.post_generation
-    def roles(obj, create, extracted, **kwargs):
+    def roles(self, create, extracted, **kwargs):
         if create and extracted:
             roles_ensure_builtin()
-            obj.roles.set(Role.objects.filter(code__in=extracted))
+            self.roles.set(Role.objects.filter(code__in=extracted))
 
 
 class CounterpartyFactory(DjangoModelFactory):

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 def next_run(cron: str, after: dt.datetime) -> dt.datetime:
     """The first time after `after` that `cron` fires, in the server's time zone."""
     local = timezone.localtime(after)
-    return croniter(cron, local).get_next(dt.datetime)  # type: ignore[no-any-return]
+    return croniter(cron, local).get_next(dt.datetime)
 
 
 def resolve_task(task_path: str) -> Task[Any, Any]:

@@ -34,10 +34,7 @@ def health_check() -> Health:
     fresh_after = timezone.now() - dt.timedelta(seconds=settings.ACCORD_WORKER_STALE_SECONDS)
     beats = list(WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True))
     live = [seen for seen in beats if seen >= fresh_after]
-    if live:
-        state = "ok"
-    else:
-        state = "stale" if beats else "missing"
+    state = "ok" if live else "stale" if beats else "missing"
     return Health(
         database="ok", worker=state, workers=len(live), last_seen=beats[0] if beats else None
     )

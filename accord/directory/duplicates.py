@@ -69,7 +69,9 @@ def find_duplicates(
     if name_key:
         for cp, score in _similar_names(visible, name_key):
             hit(cp, _("similar name (%(score)d%%)") % {"score": score})
-    ranked = sorted(found.values(), key=lambda d: (not d.strong, -len(d.reasons), d.counterparty.name))
+    ranked = sorted(
+        found.values(), key=lambda d: (not d.strong, -len(d.reasons), d.counterparty.name)
+    )
     return ranked[:MAX_SHOWN]
 
 
@@ -77,7 +79,9 @@ def _by_contact(visible: Any, kind: str, values: list[str], reason: str, hit: An
     lookup = {"phone": "phone__in", "email": "email__in"}[kind]
     for cp in visible.filter(**{lookup: values})[:MAX_SHOWN]:
         hit(cp, reason)
-    via_persons = ContactDetail.objects.filter(kind=kind, value__in=values).values("counterparty_id")
+    via_persons = ContactDetail.objects.filter(kind=kind, value__in=values).values(
+        "counterparty_id"
+    )
     for cp in visible.filter(pk__in=via_persons)[:MAX_SHOWN]:
         hit(cp, reason)
 

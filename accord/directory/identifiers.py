@@ -41,13 +41,17 @@ def normalize_inn(value: str, *, kind: str) -> str:
     try:
         return str(stdnum_inn.validate(number))
     except stdnum_errors.ValidationError:
-        raise ValueError(_("The INN's check digits are wrong: please re-check the number.")) from None
+        raise ValueError(
+            _("The INN's check digits are wrong: please re-check the number.")
+        ) from None
 
 
 def normalize_kpp(value: str) -> str:
     kpp = value.strip().upper()
     if not _KPP.match(kpp):
-        raise ValueError(_("The KPP must be 9 characters: 4 digits, 2 digits or letters, 3 digits."))
+        raise ValueError(
+            _("The KPP must be 9 characters: 4 digits, 2 digits or letters, 3 digits.")
+        )
     return kpp
 
 
@@ -61,7 +65,9 @@ def normalize_ogrn(value: str, *, kind: str) -> str:
     try:
         return str(stdnum_ogrn.validate(number))
     except stdnum_errors.ValidationError:
-        raise ValueError(_("The OGRN's check digit is wrong: please re-check the number.")) from None
+        raise ValueError(
+            _("The OGRN's check digit is wrong: please re-check the number.")
+        ) from None
 
 
 def normalize_bic(value: str) -> str:

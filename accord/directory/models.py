@@ -120,7 +120,10 @@ class CounterpartyQuerySet(models.QuerySet["Counterparty"]):
 
 class Counterparty(TimestampedModel):
     kind = models.CharField(
-        _("kind"), max_length=20, choices=CounterpartyKind.choices, default=CounterpartyKind.LEGAL_ENTITY
+        _("kind"),
+        max_length=20,
+        choices=CounterpartyKind.choices,
+        default=CounterpartyKind.LEGAL_ENTITY,
     )
     name = models.CharField(_("name"), max_length=255)
     full_name = models.CharField(_("full legal name"), max_length=500, blank=True)
@@ -146,7 +149,10 @@ class Counterparty(TimestampedModel):
         _("type"), max_length=20, choices=Relation.choices, default=Relation.CLIENT
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=CounterpartyStatus.choices, default=CounterpartyStatus.NEW
+        _("status"),
+        max_length=20,
+        choices=CounterpartyStatus.choices,
+        default=CounterpartyStatus.NEW,
     )
     source = models.ForeignKey(
         Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.SET_NULL

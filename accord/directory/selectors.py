@@ -26,7 +26,16 @@ COUNTERPARTY_SORTS: dict[str, tuple[str, ...]] = {
     "-created": ("-created_at", "-id"),
     "inn": ("inn", "id"),
 }
-COUNTERPARTY_FILTERS = ("kind", "relation", "status", "responsible", "source", "industry", "tag", "vip")
+COUNTERPARTY_FILTERS = (
+    "kind",
+    "relation",
+    "status",
+    "responsible",
+    "source",
+    "industry",
+    "tag",
+    "vip",
+)
 
 
 @dataclass(frozen=True)
@@ -41,7 +50,11 @@ def search_condition(query: str, *, prefix: str = "") -> Q:
     if not query:
         return Q()
     p = prefix
-    condition = Q(**{f"{p}name_key__contains": ids.name_key(query)}) if ids.name_key(query) else Q(pk__in=[])
+    condition = (
+        Q(**{f"{p}name_key__contains": ids.name_key(query)})
+        if ids.name_key(query)
+        else Q(pk__in=[])
+    )
     digits = ids.digits(query)
     if digits and len(digits) >= 4 and digits == query.replace(" ", ""):
         condition |= Q(**{f"{p}inn__startswith": digits})
@@ -51,7 +64,9 @@ def search_condition(query: str, *, prefix: str = "") -> Q:
         condition |= Q(**{f"{p}phone": phone}) | Q(**{f"{p}pk__in": holders})
     if "@" in query:
         email = query.lower()
-        holders = ContactDetail.objects.filter(kind="email", value__iexact=email).values("counterparty_id")
+        holders = ContactDetail.objects.filter(kind="email", value__iexact=email).values(
+            "counterparty_id"
+        )
         condition |= Q(**{f"{p}email__iexact": email}) | Q(**{f"{p}pk__in": holders})
     return condition
 
@@ -62,12 +77,14 @@ def _filters(filters: dict[str, Any]) -> Q:
         if filters.get(name):
             condition &= Q(**{name: filters[name]})
     for name in ("responsible", "source", "industry"):
-        value = filters.get(name)
+        value: Any = filters.get(name)
         if value not in (None, ""):
             try:
                 condition &= Q(**{f"{name}_id": int(value)})
             except (TypeError, ValueError):
-                raise DomainError("invalid_filter", f"Filter {name} takes an id.", fields={name: ["Give an id."]}) from None
+                raise DomainError(
+                    "invalid_filter", f"Filter {name} takes an id.", fields={name: ["Give an id."]}
+                ) from None
     if filters.get("tag"):
         condition &= Q(tags__name=filters["tag"])
     if filters.get("vip") not in (None, ""):
@@ -89,7 +106,11 @@ def counterparties_list(
     size: int = 50,
 ) -> CounterpartyList:
     if sort not in COUNTERPARTY_SORTS:
-        raise DomainError("invalid_sort", f"Sort by one of: {', '.join(COUNTERPARTY_SORTS)}.", fields={"sort": ["Unknown sort."]})
+        raise DomainError(
+            "invalid_sort",
+            f"Sort by one of: {', '.join(COUNTERPARTY_SORTS)}.",
+            fields={"sort": ["Unknown sort."]},
+        )
     qs = (
         Counterparty.objects.visible_to(viewer)
         .filter(search_condition(query))

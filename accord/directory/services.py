@@ -24,8 +24,8 @@ from accord.directory.models import (
     Tag,
 )
 from accord.directory.validation import (
-    COUNTERPARTY_FIELDS,
     CONTACT_FIELDS,
+    COUNTERPARTY_FIELDS,
     clean_bank_accounts,
     clean_contact_person,
     clean_counterparty,
@@ -44,7 +44,7 @@ class DuplicatePolicy(enum.Enum):
 
 
 def _check_responsible(actor: Any, cleaned: dict[str, Any], current: int | None) -> None:
-    wanted = cleaned.get("responsible_id")
+    wanted: Any = cleaned.get("responsible_id")
     if wanted in (None, ""):
         cleaned["responsible_id"] = current if current is not None else actor.pk
         return
@@ -59,7 +59,9 @@ def _check_responsible(actor: Any, cleaned: dict[str, Any], current: int | None)
     cleaned["responsible_id"] = wanted
 
 
-def _guard_duplicates(actor: Any, cleaned: dict[str, Any], policy: DuplicatePolicy, exclude: int | None) -> None:
+def _guard_duplicates(
+    actor: Any, cleaned: dict[str, Any], policy: DuplicatePolicy, exclude: int | None
+) -> None:
     if policy is DuplicatePolicy.ALLOW:
         return
     duplicates = find_duplicates(
@@ -112,7 +114,12 @@ def counterparty_create(
     _guard_duplicates(actor, cleaned, duplicates, None)
     cp = Counterparty.objects.create(**cleaned, created_by=actor, updated_by=actor)
     related = _set_related(cp, data)
-    log_action(actor=actor, action="directory.counterparty.created", obj=cp, changes={**snapshot(cp, AUDITED), **related})
+    log_action(
+        actor=actor,
+        action="directory.counterparty.created",
+        obj=cp,
+        changes={**snapshot(cp, AUDITED), **related},
+    )
     return cp
 
 
@@ -125,14 +132,21 @@ def counterparty_update(
     duplicates: DuplicatePolicy = DuplicatePolicy.WARN_ANY,
 ) -> Counterparty:
     require(actor, "change", OBJECT_TYPE)
-    cp = Counterparty.objects.visible_to(actor).select_for_update().filter(pk=counterparty.pk).first()
+    cp = (
+        Counterparty.objects.visible_to(actor)
+        .select_for_update()
+        .filter(pk=counterparty.pk)
+        .first()
+    )
     if cp is None:
         raise NotFoundError
     cleaned = clean_counterparty(data, instance=cp)
     if "bank_accounts" in data:
         clean_bank_accounts(data["bank_accounts"])
     _check_responsible(actor, cleaned, cp.responsible_id)
-    identity_changed = any(cleaned[f] != getattr(cp, f) for f in ("inn", "kpp", "name_key", "phone", "email"))
+    identity_changed = any(
+        cleaned[f] != getattr(cp, f) for f in ("inn", "kpp", "name_key", "phone", "email")
+    )
     if identity_changed:
         _guard_duplicates(actor, cleaned, duplicates, cp.pk)
     before = snapshot(cp, AUDITED)
@@ -144,7 +158,12 @@ def counterparty_update(
         cp.updated_at, cp.updated_by = timezone.now(), actor
         cp.save()
     if changes or related:
-        log_action(actor=actor, action="directory.counterparty.updated", obj=cp, changes={**changes, **related})
+        log_action(
+            actor=actor,
+            action="directory.counterparty.updated",
+            obj=cp,
+            changes={**changes, **related},
+        )
     return cp
 
 
@@ -154,14 +173,22 @@ def counterparty_delete(*, actor: Any, counterparty: Counterparty) -> None:
     cp = Counterparty.objects.visible_to(actor).filter(pk=counterparty.pk).first()
     if cp is None:
         raise NotFoundError
-    log_action(actor=actor, action="directory.counterparty.deleted", obj=cp, changes=snapshot(cp, AUDITED))
+    log_action(
+        actor=actor, action="directory.counterparty.deleted", obj=cp, changes=snapshot(cp, AUDITED)
+    )
     cp.delete()
 
 
 def _write_details(person: ContactPerson, details: list[tuple[str, str, str]]) -> None:
     person.details.all().delete()
     ContactDetail.objects.bulk_create(
-        ContactDetail(contact_person=person, counterparty_id=person.counterparty_id, kind=k, value=v, service=s)
+        ContactDetail(
+            contact_person=person,
+            counterparty_id=person.counterparty_id,
+            kind=k,
+            value=v,
+            service=s,
+        )
         for k, v, s in details
     )
 
@@ -186,21 +213,34 @@ def contact_person_create(*, actor: Any, data: Mapping[str, Any]) -> ContactPers
     cleaned = clean_contact_person(data, current={})
     cp = _visible_counterparty(actor, data.get("counterparty_id"))
     details = cleaned.pop("details")
-    person = ContactPerson.objects.create(counterparty=cp, **cleaned, created_by=actor, updated_by=actor)
+    person = ContactPerson.objects.create(
+        counterparty=cp, **cleaned, created_by=actor, updated_by=actor
+    )
     _write_details(person, details)
     log_action(
         actor=actor,
         action="directory.contact_person.created",
         obj=person,
-        changes={**snapshot(person, CONTACT_FIELDS), "counterparty": cp.pk, "details": [list(d) for d in details]},
+        changes={
+            **snapshot(person, CONTACT_FIELDS),
+            "counterparty": cp.pk,
+            "details": [list(d) for d in details],
+        },
     )
     return person
 
 
 @transaction.atomic
-def contact_person_update(*, actor: Any, contact_person: ContactPerson, data: Mapping[str, Any]) -> ContactPerson:
+def contact_person_update(
+    *, actor: Any, contact_person: ContactPerson, data: Mapping[str, Any]
+) -> ContactPerson:
     require(actor, "change", OBJECT_TYPE)
-    person = ContactPerson.objects.visible_to(actor).select_for_update().filter(pk=contact_person.pk).first()
+    person = (
+        ContactPerson.objects.visible_to(actor)
+        .select_for_update()
+        .filter(pk=contact_person.pk)
+        .first()
+    )
     if person is None:
         raise NotFoundError
     current: dict[str, Any] = {name: getattr(person, name) for name in CONTACT_FIELDS}
@@ -208,7 +248,9 @@ def contact_person_update(*, actor: Any, contact_person: ContactPerson, data: Ma
         details_now = list(person.details.all())
         current["phones"] = [d.value for d in details_now if d.kind == "phone"]
         current["emails"] = [d.value for d in details_now if d.kind == "email"]
-        current["messengers"] = [{"service": d.service, "value": d.value} for d in details_now if d.kind == "messenger"]
+        current["messengers"] = [
+            {"service": d.service, "value": d.value} for d in details_now if d.kind == "messenger"
+        ]
     cleaned = clean_contact_person(data, current=current)
     if "counterparty_id" in data:
         person.counterparty = _visible_counterparty(actor, data["counterparty_id"])
@@ -222,7 +264,9 @@ def contact_person_update(*, actor: Any, contact_person: ContactPerson, data: Ma
         person.updated_at, person.updated_by = timezone.now(), actor
         person.save()
         _write_details(person, details)
-        log_action(actor=actor, action="directory.contact_person.updated", obj=person, changes=changes)
+        log_action(
+            actor=actor, action="directory.contact_person.updated", obj=person, changes=changes
+        )
     return person
 
 

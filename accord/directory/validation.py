@@ -52,9 +52,10 @@ class Errors:
     def add(self, field: str, message: str) -> None:
         self.fields.setdefault(field, []).append(message)
 
-    def check(self, field: str, func: Callable[[], Any]) -> Any:
+    def check(self, field: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """`func(*args, **kwargs)`, or None with its ValueError noted against `field`."""
         try:
-            return func()
+            return func(*args, **kwargs)
         except ValueError as exc:
             self.add(field, str(exc))
             return None
@@ -120,7 +121,7 @@ def clean_custom(raw: Any, target: str, errors: Errors) -> dict[str, Any]:
             if definition.required:
                 errors.add(f"custom.{code}", _("This field is required."))
             continue
-        parsed = errors.check(f"custom.{code}", lambda d=definition, v=value: _property_value(d, v))
+        parsed = errors.check(f"custom.{code}", _property_value, definition, value)
         if parsed is not None:
             clean[code] = parsed
     return clean
@@ -142,7 +143,9 @@ def _property_value(definition: PropertyDefinition, value: Any) -> Any:
             raise ValueError(_("Enter a date as YYYY-MM-DD.")) from None
     if definition.kind == PropertyKind.CHOICE:
         if value not in definition.choices:
-            raise ValueError(_("Choose one of: %(allowed)s.") % {"allowed": ", ".join(definition.choices)})
+            raise ValueError(
+                _("Choose one of: %(allowed)s.") % {"allowed": ", ".join(definition.choices)}
+            )
         return value
     return _text(value)[:2000]
 
@@ -153,7 +156,9 @@ def _current(instance: Counterparty | None) -> dict[str, Any]:
     return {name: getattr(instance, name) for name in COUNTERPARTY_FIELDS}
 
 
-def clean_counterparty(data: Mapping[str, Any], *, instance: Counterparty | None = None) -> dict[str, Any]:
+def clean_counterparty(
+    data: Mapping[str, Any], *, instance: Counterparty | None = None
+) -> dict[str, Any]:
     """Clean values for every counterparty field, the given ones merged over `instance`."""
     unknown = set(data) - set(COUNTERPARTY_FIELDS) - {"tags", "bank_accounts"}
     errors = Errors()
@@ -161,9 +166,11 @@ def clean_counterparty(data: Mapping[str, Any], *, instance: Counterparty | None
         errors.add(name, _("Unknown field."))
     merged = {**_current(instance), **{k: v for k, v in data.items() if k in COUNTERPARTY_FIELDS}}
     out: dict[str, Any] = {}
-    kind = out["kind"] = errors.check("kind", lambda: _choice(merged.get("kind"), CounterpartyKind, "legal_entity"))
+    kind = out["kind"] = errors.check(
+        "kind", _choice, merged.get("kind"), CounterpartyKind, "legal_entity"
+    )
     for name, limit in COUNTERPARTY_TEXT.items():
-        value = errors.check(name, lambda n=name: _text(merged.get(n)))
+        value = errors.check(name, _text, merged.get(name))
         if value is not None and len(value) > limit:
             errors.add(name, _("At most %(n)d characters.") % {"n": limit})
         out[name] = value or ""
@@ -171,15 +178,15 @@ def clean_counterparty(data: Mapping[str, Any], *, instance: Counterparty | None
         errors.add("name", _("This field is required."))
     _clean_identifiers(merged, kind or "legal_entity", out, errors)
     region = settings.ACCORD_PHONE_REGION
-    phone = errors.check("phone", lambda: _text(merged.get("phone")))
-    out["phone"] = errors.check("phone", lambda: ids.normalize_phone(phone, region=region)) if phone else ""
-    email = errors.check("email", lambda: _text(merged.get("email")))
-    out["email"] = errors.check("email", lambda: ids.normalize_email(email)) if email else ""
-    out["relation"] = errors.check("relation", lambda: _choice(merged.get("relation"), Relation, "client"))
-    out["status"] = errors.check("status", lambda: _choice(merged.get("status"), CounterpartyStatus, "new"))
-    out["source_id"] = errors.check("source_id", lambda: _fk(merged.get("source_id"), Source))
-    out["industry_id"] = errors.check("industry_id", lambda: _fk(merged.get("industry_id"), Industry))
-    out["is_vip"] = errors.check("is_vip", lambda: _bool(merged.get("is_vip")))
+    phone = errors.check("phone", _text, merged.get("phone"))
+    out["phone"] = errors.check("phone", ids.normalize_phone, phone, region=region) if phone else ""
+    email = errors.check("email", _text, merged.get("email"))
+    out["email"] = errors.check("email", ids.normalize_email, email) if email else ""
+    out["relation"] = errors.check("relation", _choice, merged.get("relation"), Relation, "client")
+    out["status"] = errors.check("status", _choice, merged.get("status"), CounterpartyStatus, "new")
+    out["source_id"] = errors.check("source_id", _fk, merged.get("source_id"), Source)
+    out["industry_id"] = errors.check("industry_id", _fk, merged.get("industry_id"), Industry)
+    out["is_vip"] = errors.check("is_vip", _bool, merged.get("is_vip"))
     out["responsible_id"] = merged.get("responsible_id")
     out["custom"] = clean_custom(merged.get("custom"), "counterparty", errors)
     errors.raise_if_any()
@@ -187,17 +194,19 @@ def clean_counterparty(data: Mapping[str, Any], *, instance: Counterparty | None
     return out
 
 
-def _clean_identifiers(merged: Mapping[str, Any], kind: str, out: dict[str, Any], errors: Errors) -> None:
-    inn = errors.check("inn", lambda: _text(merged.get("inn")))
-    out["inn"] = errors.check("inn", lambda: ids.normalize_inn(inn, kind=kind)) if inn else ""
-    kpp = errors.check("kpp", lambda: _text(merged.get("kpp")))
+def _clean_identifiers(
+    merged: Mapping[str, Any], kind: str, out: dict[str, Any], errors: Errors
+) -> None:
+    inn = errors.check("inn", _text, merged.get("inn"))
+    out["inn"] = errors.check("inn", ids.normalize_inn, inn, kind=kind) if inn else ""
+    kpp = errors.check("kpp", _text, merged.get("kpp"))
     if kpp and kind != CounterpartyKind.LEGAL_ENTITY:
         errors.add("kpp", _("Only a legal entity has a KPP."))
-    out["kpp"] = errors.check("kpp", lambda: ids.normalize_kpp(kpp)) if kpp else ""
-    ogrn = errors.check("ogrn", lambda: _text(merged.get("ogrn")))
+    out["kpp"] = errors.check("kpp", ids.normalize_kpp, kpp) if kpp else ""
+    ogrn = errors.check("ogrn", _text, merged.get("ogrn"))
     if ogrn and kind == CounterpartyKind.PERSON:
         errors.add("ogrn", _("A private person has no OGRN."))
-    out["ogrn"] = errors.check("ogrn", lambda: ids.normalize_ogrn(ogrn, kind=kind)) if ogrn else ""
+    out["ogrn"] = errors.check("ogrn", ids.normalize_ogrn, ogrn, kind=kind) if ogrn else ""
 
 
 def clean_bank_accounts(raw: Any) -> list[dict[str, str]]:
@@ -211,24 +220,29 @@ def clean_bank_accounts(raw: Any) -> list[dict[str, str]]:
         if not isinstance(item, Mapping):
             errors.add(f"bank_accounts.{i}", _("Give the BIC and the account number."))
             continue
-        bic = errors.check(f"bank_accounts.{i}.bic", lambda it=item: ids.normalize_bic(_text(it.get("bic"))))
-        account = errors.check(
-            f"bank_accounts.{i}.account",
-            lambda it=item, b=bic: ids.normalize_account(_text(it.get("account")), bic=b or ""),
-        )
-        corr_raw = errors.check(f"bank_accounts.{i}.correspondent_account", lambda it=item: _text(it.get("correspondent_account")))
-        corr = (
-            errors.check(
-                f"bank_accounts.{i}.correspondent_account",
-                lambda c=corr_raw, b=bic: ids.normalize_correspondent_account(c, bic=b or ""),
-            )
-            if corr_raw
-            else ""
-        )
-        bank = errors.check(f"bank_accounts.{i}.bank_name", lambda it=item: _text(it.get("bank_name")))
-        clean.append({"bic": bic or "", "account": account or "", "correspondent_account": (corr or "")[:20], "bank_name": (bank or "")[:255]})
+        clean.append(_clean_bank_account(item, f"bank_accounts.{i}", errors))
     errors.raise_if_any()
     return clean
+
+
+def _clean_bank_account(item: Mapping[str, Any], at: str, errors: Errors) -> dict[str, str]:
+    texts = {
+        name: errors.check(f"{at}.{name}", _text, item.get(name)) or ""
+        for name in ("bic", "account", "correspondent_account", "bank_name")
+    }
+    bic = errors.check(f"{at}.bic", ids.normalize_bic, texts["bic"]) or ""
+    account = errors.check(f"{at}.account", ids.normalize_account, texts["account"], bic=bic)
+    corr = texts["correspondent_account"]
+    if corr:
+        corr = errors.check(
+            f"{at}.correspondent_account", ids.normalize_correspondent_account, corr, bic=bic
+        )
+    return {
+        "bic": bic,
+        "account": account or "",
+        "correspondent_account": corr or "",
+        "bank_name": texts["bank_name"][:255],
+    }
 
 
 def clean_tags(raw: Any) -> list[str]:
@@ -276,11 +290,11 @@ def clean_contact_details(data: Mapping[str, Any], errors: Errors) -> list[tuple
     region = settings.ACCORD_PHONE_REGION
     details: list[tuple[str, str, str]] = []
     for i, phone in enumerate(_string_list(data.get("phones"), "phones", errors)):
-        value = errors.check(f"phones.{i}", lambda p=phone: ids.normalize_phone(p, region=region))
+        value = errors.check(f"phones.{i}", ids.normalize_phone, phone, region=region)
         if value:
             details.append(("phone", value, ""))
     for i, email in enumerate(_string_list(data.get("emails"), "emails", errors)):
-        value = errors.check(f"emails.{i}", lambda e=email: ids.normalize_email(e))
+        value = errors.check(f"emails.{i}", ids.normalize_email, email)
         if value:
             details.append(("email", value, ""))
     messengers = data.get("messengers") or []
@@ -291,7 +305,9 @@ def clean_contact_details(data: Mapping[str, Any], errors: Errors) -> list[tuple
         if not isinstance(item, Mapping) or not _text(item.get("value")):
             errors.add(f"messengers.{i}", _("Give the messenger and the account."))
             continue
-        details.append(("messenger", _text(item.get("value"))[:254], _text(item.get("service"))[:30]))
+        details.append(
+            ("messenger", _text(item.get("value"))[:254], _text(item.get("service"))[:30])
+        )
     return list(dict.fromkeys(details))  # keep order, drop repeats
 
 
@@ -304,14 +320,14 @@ def clean_contact_person(data: Mapping[str, Any], *, current: Mapping[str, Any])
     merged = {**current, **data}
     out: dict[str, Any] = {}
     for name, limit in (("name", 255), ("position", 200), ("role", 100), ("notes", 10000)):
-        value = errors.check(name, lambda n=name: _text(merged.get(n))) or ""
+        value = errors.check(name, _text, merged.get(name)) or ""
         if len(value) > limit:
             errors.add(name, _("At most %(n)d characters.") % {"n": limit})
         out[name] = value
     if not out["name"]:
         errors.add("name", _("This field is required."))
-    out["birthday"] = errors.check("birthday", lambda: _date(merged.get("birthday")))
-    out["is_vip"] = errors.check("is_vip", lambda: _bool(merged.get("is_vip")))
+    out["birthday"] = errors.check("birthday", _date, merged.get("birthday"))
+    out["is_vip"] = errors.check("is_vip", _bool, merged.get("is_vip"))
     out["custom"] = clean_custom(merged.get("custom"), "contact_person", errors)
     out["details"] = clean_contact_details(merged, errors)
     errors.raise_if_any()

@@ -17,13 +17,15 @@ from accord.users.builtin_roles import BUILTIN_ROLES
 from accord.users.errors import UnknownRoleError, UserNotFoundError
 from accord.users.models import ApiToken, Department, Role, User
 
-TOKEN_PREFIX = "acc_"
+TOKEN_PREFIX = "acc_"  # noqa: S105 (a public marker, not a secret)
 
 
 def roles_ensure_builtin() -> None:
     """Create the built-in roles that are missing; leave edited ones alone."""
     for code, spec in BUILTIN_ROLES.items():
-        Role.objects.get_or_create(code=code, defaults={"name": spec["name"], "rules": spec["rules"]})
+        Role.objects.get_or_create(
+            code=code, defaults={"name": spec["name"], "rules": spec["rules"]}
+        )
 
 
 @transaction.atomic
@@ -131,4 +133,6 @@ def token_authenticate(raw: str) -> User | None:
 def user_set_language(*, actor: User, language: str) -> None:
     actor.language = language
     actor.save(update_fields=["language"])
-    log_action(actor=actor, action="users.user.language_changed", obj=actor, changes={"language": language})
+    log_action(
+        actor=actor, action="users.user.language_changed", obj=actor, changes={"language": language}
+    )

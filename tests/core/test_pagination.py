@@ -23,7 +23,9 @@ def walk(order, size):
         cursor = page.next_cursor
 
 
-@pytest.mark.parametrize("order", [("name_key", "id"), ("-name_key", "-id"), ("-created_at", "-id")])
+@pytest.mark.parametrize(
+    "order", [("name_key", "id"), ("-name_key", "-id"), ("-created_at", "-id")]
+)
 def test_walking_forward_visits_every_row_once_in_order(rows, order):
     seen, pages = walk(order, size=5)
     expected = list(Counterparty.objects.order_by(*order).values_list("pk", flat=True))

@@ -13,7 +13,9 @@ TASK = "accord.core.tasks.heartbeats_prune_task"
 
 @pytest.mark.django_db
 def test_due_schedule_is_enqueued_once_and_moves_to_its_next_time():
-    schedule = schedule_save(name="prune", task_path=TASK, cron="*/5 * * * *", kwargs={"older_than_hours": 2})
+    schedule = schedule_save(
+        name="prune", task_path=TASK, cron="*/5 * * * *", kwargs={"older_than_hours": 2}
+    )
     now = schedule.next_run_at + dt.timedelta(seconds=1)
     assert schedules_enqueue_due(now) == 1
     assert schedules_enqueue_due(now) == 0  # already claimed for this time

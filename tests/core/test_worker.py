@@ -29,7 +29,9 @@ def test_worker_runs_a_queued_task_and_records_the_result():
 
 @pytest.mark.django_db(transaction=True)
 def test_worker_tick_beats_and_enqueues_due_schedules():
-    schedule = schedule_save(name="prune", task_path="accord.core.tasks.heartbeats_prune_task", cron="* * * * *")
+    schedule = schedule_save(
+        name="prune", task_path="accord.core.tasks.heartbeats_prune_task", cron="* * * * *"
+    )
     Schedule.objects.filter(pk=schedule.pk).update(next_run_at=timezone.now())
     worker = AccordWorker(interval=0)
     worker.tick()

@@ -8,8 +8,19 @@ from tests.factories import CounterpartyFactory
 
 @pytest.fixture
 def romashka(manager):
-    cp = counterparty_create(actor=manager, data={"name": "ООО «Ромашка»", "inn": "7707083893", "email": "info@romashka.ru"})
-    contact_person_create(actor=manager, data={"counterparty_id": cp.pk, "name": "Иванова Анна", "phones": ["+7 916 123-45-67"], "emails": ["anna@romashka.ru"]})
+    cp = counterparty_create(
+        actor=manager,
+        data={"name": "ООО «Ромашка»", "inn": "7707083893", "email": "info@romashka.ru"},
+    )
+    contact_person_create(
+        actor=manager,
+        data={
+            "counterparty_id": cp.pk,
+            "name": "Иванова Анна",
+            "phones": ["+7 916 123-45-67"],
+            "emails": ["anna@romashka.ru"],
+        },
+    )
     counterparty_create(actor=manager, data={"name": "АО Василёк", "phone": "+7 495 111-22-33"})
     return cp
 
@@ -42,11 +53,14 @@ def test_lists_show_only_visible_rows(manager, other_manager, romashka):
     assert str(result.count) == "2"
     assert found(other_manager, "ромашка") == []
     page, count = contact_persons_list(viewer=other_manager, query="8 916 123 45 67")
-    assert page.items == [] and count.value == 0
+    assert page.items == []
+    assert count.value == 0
 
 
 @pytest.mark.django_db
-def test_get_of_invisible_or_missing_or_garbage_id_is_the_same_not_found(manager, other_manager, romashka):
+def test_get_of_invisible_or_missing_or_garbage_id_is_the_same_not_found(
+    manager, other_manager, romashka
+):
     foreign = CounterpartyFactory(responsible=other_manager)
     for pk in (foreign.pk, 10**9, "abc", None):
         with pytest.raises(NotFoundError):
@@ -56,7 +70,12 @@ def test_get_of_invisible_or_missing_or_garbage_id_is_the_same_not_found(manager
 
 @pytest.mark.django_db
 def test_filters_and_unknown_sort(manager, romashka):
-    assert [c.name for c in counterparties_list(viewer=manager, filters={"responsible": manager.pk, "kind": "legal_entity"}).page.items] == ["АО Василёк", "ООО «Ромашка»"]
+    assert [
+        c.name
+        for c in counterparties_list(
+            viewer=manager, filters={"responsible": manager.pk, "kind": "legal_entity"}
+        ).page.items
+    ] == ["АО Василёк", "ООО «Ромашка»"]
     with pytest.raises(DomainError):
         counterparties_list(viewer=manager, sort="password")
     with pytest.raises(DomainError):

@@ -3,7 +3,13 @@ import pytest
 from accord.core.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
 from accord.core.models import AuditEvent
 from accord.directory.errors import DuplicatesFoundError
-from accord.directory.models import BankAccount, ContactDetail, ContactPerson, Counterparty, PropertyDefinition
+from accord.directory.models import (
+    BankAccount,
+    ContactDetail,
+    ContactPerson,
+    Counterparty,
+    PropertyDefinition,
+)
 from accord.directory.services import (
     DuplicatePolicy,
     contact_person_create,
@@ -15,7 +21,12 @@ from accord.directory.services import (
 )
 from tests.factories import CounterpartyFactory, UserFactory
 
-VALID = {"name": "ООО «Ромашка»", "inn": "7707083893", "kpp": "773601001", "phone": "8 (916) 123-45-67"}
+VALID = {
+    "name": "ООО «Ромашка»",
+    "inn": "7707083893",
+    "kpp": "773601001",
+    "phone": "8 (916) 123-45-67",
+}
 
 
 def state():
@@ -38,11 +49,13 @@ def test_create_normalizes_assigns_the_actor_and_audits(manager):
     )  # fmt: skip
     cp.refresh_from_db()
     assert (cp.phone, cp.email, cp.name_key) == ("+79161234567", "Info@romashka.ru", "ромашка")
-    assert cp.responsible == manager and cp.created_by == manager
+    assert cp.responsible == manager
+    assert cp.created_by == manager
     assert sorted(t.name for t in cp.tags.all()) == ["VIP", "опт"]
     assert cp.bank_accounts.get().account == "40702810938000012345"
     event = AuditEvent.objects.get(action="directory.counterparty.created")
-    assert event.actor == manager and event.object_id == str(cp.pk)
+    assert event.actor == manager
+    assert event.object_id == str(cp.pk)
     assert event.changes["inn"] == "7707083893"
 
 
@@ -56,7 +69,10 @@ def test_create_normalizes_assigns_the_actor_and_audits(manager):
         ({**VALID, "kind": "alien"}, "kind"),
         ({**VALID, "email": "no-at-sign"}, "email"),
         ({**VALID, "kind": "person", "kpp": "773601001", "inn": "500100732259"}, "kpp"),
-        ({**VALID, "bank_accounts": [{"bic": "044525225", "account": "40702810038000012345"}]}, "bank_accounts.0.account"),
+        (
+            {**VALID, "bank_accounts": [{"bic": "044525225", "account": "40702810038000012345"}]},
+            "bank_accounts.0.account",
+        ),
         ({**VALID, "status": 5}, "status"),
         ({**VALID, "surprise": 1}, "surprise"),
         ({**VALID, "custom": {"nope": 1}}, "custom.nope"),
@@ -73,12 +89,18 @@ def test_bad_input_is_a_field_error_and_writes_nothing(manager, data, field):
 
 @pytest.mark.django_db
 def test_custom_properties_are_typed_by_their_definition(manager):
-    PropertyDefinition.objects.create(target="counterparty", code="turnover", name="Turnover", kind="number", required=True)
-    PropertyDefinition.objects.create(target="counterparty", code="size", name="Size", kind="choice", choices=["S", "M", "L"])
+    PropertyDefinition.objects.create(
+        target="counterparty", code="turnover", name="Turnover", kind="number", required=True
+    )
+    PropertyDefinition.objects.create(
+        target="counterparty", code="size", name="Size", kind="choice", choices=["S", "M", "L"]
+    )
     with pytest.raises(ValidationFailedError) as err:
         counterparty_create(actor=manager, data={**VALID, "custom": {"size": "XXL"}})
     assert set(err.value.fields) == {"custom.turnover", "custom.size"}
-    cp = counterparty_create(actor=manager, data={**VALID, "custom": {"turnover": "1 500,50", "size": "M"}})
+    cp = counterparty_create(
+        actor=manager, data={**VALID, "custom": {"turnover": "1 500,50", "size": "M"}}
+    )
     assert cp.custom == {"turnover": "1500.50", "size": "M"}
 
 
@@ -115,16 +137,24 @@ def test_duplicates_by_inn_phone_email_and_similar_name(manager):
         assert dup["id"] == existing.pk
         assert any(r.startswith(reason) for r in dup["reasons"]), dup
     assert Counterparty.objects.count() == 1
-    counterparty_create(actor=manager, data={"name": "Ромашкa ООО"}, duplicates=DuplicatePolicy.ALLOW)
+    counterparty_create(
+        actor=manager, data={"name": "Ромашкa ООО"}, duplicates=DuplicatePolicy.ALLOW
+    )
     assert Counterparty.objects.count() == 2
 
 
 @pytest.mark.django_db
 def test_api_policy_refuses_only_the_same_inn(manager):
     counterparty_create(actor=manager, data=VALID)
-    counterparty_create(actor=manager, data={"name": "ООО Ромашка"}, duplicates=DuplicatePolicy.REFUSE_SAME_INN)
+    counterparty_create(
+        actor=manager, data={"name": "ООО Ромашка"}, duplicates=DuplicatePolicy.REFUSE_SAME_INN
+    )
     with pytest.raises(DuplicatesFoundError):
-        counterparty_create(actor=manager, data={"name": "X", "inn": "7707083893", "kpp": "773601001"}, duplicates=DuplicatePolicy.REFUSE_SAME_INN)
+        counterparty_create(
+            actor=manager,
+            data={"name": "X", "inn": "7707083893", "kpp": "773601001"},
+            duplicates=DuplicatePolicy.REFUSE_SAME_INN,
+        )
 
 
 @pytest.mark.django_db
@@ -177,15 +207,24 @@ def test_contact_person_lifecycle(manager):
               "emails": ["P@Mail.ru"], "messengers": [{"service": "Telegram", "value": "@petrov"}], "birthday": "1980-02-29"},
     )  # fmt: skip
     details = sorted((d.kind, d.value, d.counterparty_id) for d in person.details.all())
-    assert details == [("email", "P@mail.ru", cp.pk), ("messenger", "@petrov", cp.pk), ("phone", "+79031234567", cp.pk)]
+    assert details == [
+        ("email", "P@mail.ru", cp.pk),
+        ("messenger", "@petrov", cp.pk),
+        ("phone", "+79031234567", cp.pk),
+    ]
     contact_person_update(actor=manager, contact_person=person, data={"position": "CEO"})
     person.refresh_from_db()
-    assert person.position == "CEO" and person.details.count() == 3  # details kept when not given
+    assert person.position == "CEO"
+    assert person.details.count() == 3
     contact_person_update(actor=manager, contact_person=person, data={"phones": []})
     assert person.details.filter(kind="phone").count() == 0
     contact_person_delete(actor=manager, contact_person=person)
     assert ContactDetail.objects.count() == 0
-    actions = list(AuditEvent.objects.filter(object_type="directory.contactperson").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(object_type="directory.contactperson").values_list(
+            "action", flat=True
+        )
+    )
     assert sorted(actions) == sorted(["directory.contact_person.created", "directory.contact_person.updated",
                                       "directory.contact_person.updated", "directory.contact_person.deleted"])  # fmt: skip
 

@@ -57,7 +57,9 @@ def test_two_roles_combine_actions_and_take_the_widest_scope(org):
 
 
 def test_a_role_without_view_does_not_widen_the_scope(org):
-    Role.objects.create(code="clerk", name="Clerk", rules={"*": {"actions": ["add"], "scope": "all"}})
+    Role.objects.create(
+        code="clerk", name="Clerk", rules={"*": {"actions": ["add"], "scope": "all"}}
+    )
     user = UserFactory(roles=["manager", "clerk"])
     assert grant(user, "directory.counterparty").scope == Scope.OWN
 
@@ -66,7 +68,10 @@ def test_rule_for_a_named_type_overrides_the_wildcard(org):
     Role.objects.create(
         code="narrow",
         name="Narrow",
-        rules={"*": {"actions": ["view"], "scope": "all"}, "directory.counterparty": {"actions": [], "scope": "own"}},
+        rules={
+            "*": {"actions": ["view"], "scope": "all"},
+            "directory.counterparty": {"actions": [], "scope": "own"},
+        },
     )
     user = UserFactory(roles=["narrow"])
     CounterpartyFactory(name="Z")

@@ -16,7 +16,17 @@ def run(*args):
 
 @pytest.mark.django_db
 def test_users_add_creates_then_updates_a_user_with_roles_and_department():
-    run("users", "add", "anna", "--password", "Str0ng-pass-1", "--role", "manager", "--department", "Sales")
+    run(
+        "users",
+        "add",
+        "anna",
+        "--password",
+        "Str0ng-pass-1",
+        "--role",
+        "manager",
+        "--department",
+        "Sales",
+    )
     anna = User.objects.get(username="anna")
     assert anna.check_password("Str0ng-pass-1")
     assert [r.code for r in anna.roles.all()] == ["manager"]

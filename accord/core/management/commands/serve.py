@@ -25,7 +25,10 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument(
-            "--workers", type=int, default=None, help="Web worker processes (default 2 x cores + 1)."
+            "--workers",
+            type=int,
+            default=None,
+            help="Web worker processes (default 2 x cores + 1).",
         )
         parser.add_argument("--no-worker", action="store_true", help="Do not start a task worker.")
 

@@ -20,7 +20,10 @@ class Command(BaseCommand):
         add.add_argument("login")
         add.add_argument("--password", required=True)
         add.add_argument(
-            "--role", action="append", dest="roles", help="manager, head, director or admin; repeatable."
+            "--role",
+            action="append",
+            dest="roles",
+            help="manager, head, director or admin; repeatable.",
         )
         add.add_argument("--department", default=None)
         add.add_argument("--superuser", action="store_true")
