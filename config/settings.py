@@ -162,6 +162,12 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+AUTHENTICATION_BACKENDS = ["accord.users.backends.AccordBackend"]
+# Login throttling: at most this many failures per login and address, and per address,
+# within the window; then tries from that address are refused until the window passes.
+ACCORD_LOGIN_WINDOW_SECONDS = env_int("ACCORD_LOGIN_WINDOW_SECONDS", 900)
+ACCORD_LOGIN_MAX_PER_USER = env_int("ACCORD_LOGIN_MAX_PER_USER", 5)
+ACCORD_LOGIN_MAX_PER_IP = env_int("ACCORD_LOGIN_MAX_PER_IP", 30)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

@@ -115,3 +115,23 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class LoginAttempt(models.Model):
+    """One try to sign in, kept for throttling; the audit log holds the lasting record."""
+
+    username = models.CharField(_("login"), max_length=150)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    success = models.BooleanField(_("success"), default=False)
+
+    class Meta:
+        verbose_name = _("login attempt")
+        verbose_name_plural = _("login attempts")
+        indexes = [
+            models.Index(fields=["username", "ip", "at"], name="login_user_ip_at"),
+            models.Index(fields=["ip", "at"], name="login_ip_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.ip} {'ok' if self.success else 'failed'}"
