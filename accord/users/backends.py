@@ -47,4 +47,4 @@ class AccordBackend(ModelBackend):
                 log_action(actor=None, action="users.login.failed", label=username)
             else:
                 log_action(actor=user, action="users.login.succeeded", obj=user)
-        return user  # type: ignore[return-value]
+        return user
