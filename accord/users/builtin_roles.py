@@ -22,6 +22,9 @@ BUILTIN_ROLES: dict[str, dict[str, Any]] = {
     },
     "admin": {
         "name": "Administrator",
-        "rules": {"*": {"actions": ALL_ACTIONS, "scope": "all"}},
+        "rules": {
+            "*": {"actions": ALL_ACTIONS, "scope": "all"},
+            "admin.*": {"actions": ALL_ACTIONS, "scope": "all"},
+        },
     },
 }

@@ -50,7 +50,8 @@ class Role(models.Model):
     """A set of access rules: per object type, the allowed actions and the visibility scope.
 
     `rules` is `{"directory.counterparty": {"actions": ["view", ...], "scope": "own"}, ...}`;
-    the key `"*"` applies to every object type not named. See docs/security.md.
+    the key `"*"` applies to every business object type not named, `"admin.*"` to every
+    administrative one (settings, users, roles). See docs/security.md.
     """
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
@@ -66,7 +67,10 @@ class Role(models.Model):
         return self.name
 
     def rule_for(self, object_type: str) -> dict[str, Any] | None:
-        rule = self.rules.get(object_type, self.rules.get("*"))
+        # Administrative types ("admin.*": settings, users, roles) are never covered by the
+        # business wildcard "*": a role must name them, or hold "admin.*".
+        fallback = "admin.*" if object_type.startswith("admin.") else "*"
+        rule = self.rules.get(object_type, self.rules.get(fallback))
         return rule if isinstance(rule, dict) else None
 
 
