@@ -74,6 +74,7 @@ class ContactPersonFactory(DjangoModelFactory):
 
     counterparty = factory.SubFactory(CounterpartyFactory)
     name = factory.Sequence(lambda n: f"Иванов Иван {n}")
+    name_key = factory.LazyAttribute(lambda o: name_key(o.name))
     position = "Директор"
 
 

@@ -1,3 +1,57 @@
+"""The REST API: one NinjaAPI mounted at /api/ by config/urls.py, resources under /api/v1/.
+
+/api/openapi.json is the OpenAPI document, /api/docs its Swagger UI (served locally).
+Every later resource follows the same conventions: a plural noun path, `count`/`items`/
+`next_cursor` lists (`accord.api.pagination`), `id` in every object, and the error body of
+`accord.api.errors`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, path, re_path
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Accord API", version="1", urls_namespace="api")
+from accord.api import contact_persons, counterparties
+from accord.api.auth import API_AUTH
+from accord.api.docs import LocalSwagger, docs_asset
+from accord.api.errors import install_error_handlers, json_method_not_allowed, json_not_found
+from accord.api.parser import StrictJsonParser
+
+
+class AccordAPI(NinjaAPI):
+    """A NinjaAPI whose every answer under /api/ is JSON, a wrong method or path included."""
+
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                if pattern.name == "api-root":  # ninja's root raises an HTML 404
+                    pattern.callback = json_not_found
+                else:
+                    pattern.callback = json_method_not_allowed(pattern.callback)
+        extra: list[Any] = [
+            path("docs/assets/<str:name>", docs_asset, name="docs-asset"),
+            re_path(r"^.*$", json_not_found),
+        ]
+        return [*patterns, *extra], app_name, namespace
+
+
+api = AccordAPI(
+    title="Accord API",
+    version="1",
+    description=(
+        "Authenticate with `Authorization: Bearer <token>` (create one with "
+        "`accord token create LOGIN`) or with a signed-in web session plus the CSRF token. "
+        "Errors answer `{code, detail, fields}`."
+    ),
+    urls_namespace="api",
+    auth=API_AUTH,
+    parser=StrictJsonParser(),
+    docs=LocalSwagger(),
+)
+install_error_handlers(api)
+api.add_router("/v1/counterparties", counterparties.router)
+api.add_router("/v1/contact-persons", contact_persons.router)

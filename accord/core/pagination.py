@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -114,7 +115,11 @@ def keyset_page(
     qs = queryset
     if cursor:
         values, direction = decode_cursor(cursor, len(order))
-        qs = qs.filter(_after(order, values, backwards=direction == "p"))
+        try:
+            qs = qs.filter(_after(order, values, backwards=direction == "p"))
+        except (ValueError, TypeError, ValidationError):
+            # A forged cursor whose values do not fit the sort fields (text for an id).
+            raise InvalidCursorError from None
     backwards = direction == "p"
     rows = list(qs.order_by(*(_reverse(order) if backwards else order))[: size + 1])
     more = len(rows) > size

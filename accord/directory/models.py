@@ -214,6 +214,8 @@ class ContactPerson(TimestampedModel):
         related_name="contact_persons",
     )
     name = models.CharField(_("full name"), max_length=255)
+    # The name folded like Counterparty.name_key: for sorting and case-insensitive search.
+    name_key = models.CharField(max_length=255, editable=False, default="")
     position = models.CharField(_("position"), max_length=200, blank=True)
     role = models.CharField(
         _("role"), max_length=100, blank=True, help_text=_("e.g. decision maker, accountant")
@@ -228,7 +230,8 @@ class ContactPerson(TimestampedModel):
     class Meta:
         verbose_name = _("contact person")
         verbose_name_plural = _("contact persons")
-        ordering = ["name", "id"]
+        ordering = ["name_key", "id"]
+        indexes = [models.Index(fields=["name_key", "id"], name="person_name_key_id")]
 
     def __str__(self) -> str:
         return self.name

@@ -26,6 +26,13 @@ COUNTERPARTY_SORTS: dict[str, tuple[str, ...]] = {
     "-created": ("-created_at", "-id"),
     "inn": ("inn", "id"),
 }
+CONTACT_PERSON_SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("name_key", "id"),
+    "-name": ("-name_key", "-id"),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+    "inn": ("counterparty__inn", "id"),
+}
 COUNTERPARTY_FILTERS = (
     "kind",
     "relation",
@@ -96,6 +103,21 @@ def counterparties_visible(*, viewer: Any) -> QuerySet[Counterparty]:
     return Counterparty.objects.visible_to(viewer)
 
 
+def counterparties_filtered(
+    *, viewer: Any, query: str = "", filters: dict[str, Any] | None = None
+) -> QuerySet[Counterparty]:
+    """Counterparties the viewer sees that match `query` and `filters`, ready to page over."""
+    filters = filters or {}
+    qs = (
+        Counterparty.objects.visible_to(viewer)
+        .filter(search_condition(query))
+        .filter(_filters(filters))
+    )
+    if filters.get("tag"):
+        qs = qs.distinct()
+    return qs.select_related("responsible").prefetch_related("tags", "bank_accounts")
+
+
 def counterparties_list(
     *,
     viewer: Any,
@@ -105,21 +127,16 @@ def counterparties_list(
     cursor: str | None = None,
     size: int = 50,
 ) -> CounterpartyList:
+    """One page of the counterparty list, with a capped count of all matching rows."""
     if sort not in COUNTERPARTY_SORTS:
         raise DomainError(
             "invalid_sort",
             f"Sort by one of: {', '.join(COUNTERPARTY_SORTS)}.",
             fields={"sort": ["Unknown sort."]},
         )
-    qs = (
-        Counterparty.objects.visible_to(viewer)
-        .filter(search_condition(query))
-        .filter(_filters(filters or {}))
-    )
-    if (filters or {}).get("tag"):
-        qs = qs.distinct()
+    qs = counterparties_filtered(viewer=viewer, query=query, filters=filters)
     page = keyset_page(
-        qs.select_related("responsible").prefetch_related("tags"),
+        qs.prefetch_related(None).prefetch_related("tags"),  # the list shows no bank accounts
         order=COUNTERPARTY_SORTS[sort],
         cursor=cursor,
         size=size,
@@ -127,20 +144,24 @@ def counterparties_list(
     return CounterpartyList(page=page, count=capped_count(qs))
 
 
-def counterparty_get(*, viewer: Any, pk: Any) -> Counterparty:
-    """One counterparty the viewer may see; a hidden one is as missing as an unknown id."""
+def counterparty_get(*, viewer: Any, pk: Any, with_contacts: bool = True) -> Counterparty:
+    """One counterparty the viewer may see; a hidden one is as missing as an unknown id.
+
+    `with_contacts` prefetches the contact persons and their details, for the card.
+    """
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise NotFoundError from None
+    related: list[Any] = ["tags", "bank_accounts"]
+    if with_contacts:
+        related.append(
+            Prefetch("contact_persons", queryset=ContactPerson.objects.prefetch_related("details"))
+        )
     cp = (
         Counterparty.objects.visible_to(viewer)
         .select_related("responsible", "source", "industry", "created_by", "updated_by")
-        .prefetch_related(
-            "tags",
-            "bank_accounts",
-            Prefetch("contact_persons", queryset=ContactPerson.objects.prefetch_related("details")),
-        )
+        .prefetch_related(*related)
         .filter(pk=pk)
         .first()
     )
@@ -153,6 +174,51 @@ def property_definitions(*, target: str) -> list[PropertyDefinition]:
     return list(PropertyDefinition.objects.filter(target=target))
 
 
+def _person_search(query: str) -> Q:
+    """Contact persons by name, their counterparty's INN, a phone in any format, or e-mail."""
+    query = query.strip()
+    if not query:
+        return Q()
+    key = ids.name_key(query)
+    condition = Q(name_key__contains=key) if key else Q(pk__in=[])
+    digits = ids.digits(query)
+    if len(digits) >= 4 and digits == query.replace(" ", ""):
+        condition |= Q(counterparty__inn__startswith=digits)
+    phone = ids.try_phone(query, region=settings.ACCORD_PHONE_REGION)
+    if phone:
+        holders = ContactDetail.objects.filter(kind="phone", value=phone)
+        condition |= Q(pk__in=holders.values("contact_person_id"))
+    if "@" in query:
+        holders = ContactDetail.objects.filter(kind="email", value__iexact=query)
+        condition |= Q(pk__in=holders.values("contact_person_id"))
+    return condition
+
+
+def contact_persons_filtered(
+    *,
+    viewer: Any,
+    query: str = "",
+    counterparty_id: int | None = None,
+    filters: dict[str, Any] | None = None,
+) -> QuerySet[ContactPerson]:
+    """Contact persons the viewer sees that match `query` and `filters`.
+
+    `vip` filters the person; every other filter of COUNTERPARTY_FILTERS applies to the
+    person's counterparty, by the same rules as the counterparty list.
+    """
+    filters = dict(filters or {})
+    vip = filters.pop("vip", None)
+    qs = ContactPerson.objects.visible_to(viewer).filter(_person_search(query))
+    if counterparty_id is not None:
+        qs = qs.filter(counterparty_id=counterparty_id)
+    if vip not in (None, ""):
+        qs = qs.filter(is_vip=str(vip).lower() in ("1", "true", "yes"))
+    if any(value not in (None, "") for value in filters.values()):
+        matching = counterparties_filtered(viewer=viewer, filters=filters)
+        qs = qs.filter(counterparty_id__in=matching.values("pk"))
+    return qs.select_related("counterparty").prefetch_related("details")
+
+
 def contact_persons_list(
     *,
     viewer: Any,
@@ -161,20 +227,10 @@ def contact_persons_list(
     cursor: str | None = None,
     size: int = 50,
 ) -> tuple[Page[ContactPerson], CappedCount]:
-    qs = ContactPerson.objects.visible_to(viewer)
-    if counterparty_id is not None:
-        qs = qs.filter(counterparty_id=counterparty_id)
-    if query.strip():
-        phone = ids.try_phone(query, region=settings.ACCORD_PHONE_REGION)
-        cond = Q(name__icontains=query.strip())
-        if phone:
-            cond |= Q(details__kind="phone", details__value=phone)
-        if "@" in query:
-            cond |= Q(details__kind="email", details__value__iexact=query.strip())
-        qs = qs.filter(cond).distinct()
+    qs = contact_persons_filtered(viewer=viewer, query=query, counterparty_id=counterparty_id)
     page = keyset_page(
-        qs.select_related("counterparty").prefetch_related("details"),
-        order=("name", "id"),
+        qs,
+        order=CONTACT_PERSON_SORTS["name"],
         cursor=cursor,
         size=size,
     )

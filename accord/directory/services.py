@@ -34,7 +34,7 @@ from accord.directory.validation import (
 from accord.users.access import assignable_users, require
 
 OBJECT_TYPE = "directory.counterparty"
-AUDITED = (*COUNTERPARTY_FIELDS, "kpp", "name_key")
+AUDITED = COUNTERPARTY_FIELDS
 
 
 class DuplicatePolicy(enum.Enum):

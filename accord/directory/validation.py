@@ -331,4 +331,5 @@ def clean_contact_person(data: Mapping[str, Any], *, current: Mapping[str, Any])
     out["custom"] = clean_custom(merged.get("custom"), "contact_person", errors)
     out["details"] = clean_contact_details(merged, errors)
     errors.raise_if_any()
+    out["name_key"] = ids.name_key(out["name"])
     return out

@@ -4,6 +4,14 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from accord.directory.identifiers import name_key
+
+
+def fill_name_keys(apps, schema_editor):
+    ContactPerson = apps.get_model("directory", "ContactPerson")
+    for person in ContactPerson.objects.only("pk", "name").iterator():
+        ContactPerson.objects.filter(pk=person.pk).update(name_key=name_key(person.name))
+
 
 class Migration(migrations.Migration):
 
@@ -99,4 +107,5 @@ class Migration(migrations.Migration):
             model_name='counterparty',
             index=models.Index(fields=['inn', 'kpp'], name='cp_inn_kpp'),
         ),
+        migrations.RunPython(fill_name_keys, migrations.RunPython.noop),
     ]

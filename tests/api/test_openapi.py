@@ -1,0 +1,64 @@
+"""The OpenAPI document and the documentation page, which must work with no internet."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+EXPECTED_PATHS = {
+    "/api/v1/counterparties": {"get", "post"},
+    "/api/v1/counterparties/{id}": {"get", "patch", "delete"},
+    "/api/v1/contact-persons": {"get", "post"},
+    "/api/v1/contact-persons/{id}": {"get", "patch", "delete"},
+}
+
+
+def test_openapi_lists_every_path_and_method(client, db):
+    response = client.get("/api/openapi.json")
+
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["info"]["title"] == "Accord API"
+    assert schema["info"]["version"] == "1"
+    assert {path: set(ops) for path, ops in schema["paths"].items()} == EXPECTED_PATHS
+
+
+def test_openapi_documents_the_error_body_and_both_logins(client, db):
+    schema = client.get("/api/openapi.json").json()
+
+    create = schema["paths"]["/api/v1/counterparties"]["post"]
+    assert set(create["responses"]) == {"201", "400", "401", "403", "409"}
+    assert set(schema["components"]["schemas"]["ErrorOut"]["required"]) == {
+        "code",
+        "detail",
+        "fields",
+    }
+    assert {"BearerTokenAuth", "SessionCsrfAuth"} <= set(schema["components"]["securitySchemes"])
+
+
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_docs_page_loads_nothing_from_other_hosts(client, manager, logged_in):
+    if logged_in:
+        client.force_login(manager)
+
+    response = client.get("/api/docs")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "swagger-ui" in html
+    assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", html, re.IGNORECASE)
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert len(assets) == 5
+    for asset in assets:
+        assert asset.startswith("/api/docs/assets/")
+        assert client.get(asset).status_code == 200
+    settings = re.search(r'id="swagger-settings"[^>]*>([^<]+)<', html)
+    assert settings is not None
+    assert '"validatorUrl": null' in settings.group(1)
+
+
+def test_docs_assets_serve_only_the_swagger_files(client, db):
+    assert client.get("/api/docs/assets/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/api/docs/assets/settings.py").status_code == 404
+    assert client.get("/api/docs/assets/..%2F__init__.py").status_code == 404
