@@ -25,7 +25,15 @@ def free_port() -> int:
 
 
 def accord(*args: str, env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "accord.cli", *args], env=env, cwd=ROOT, check=True, capture_output=True, text=True, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "accord.cli", *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        **kwargs,
+    )
 
 
 def get_json(url: str) -> tuple[int, dict]:
@@ -38,7 +46,12 @@ def get_json(url: str) -> tuple[int, dict]:
 
 @pytest.mark.timeout_sensitive
 def test_serve_runs_web_and_worker(tmp_path):
-    env = {**os.environ, "ACCORD_DATA_DIR": str(tmp_path), "ACCORD_DATABASE_URL": "", "ACCORD_WORKER_POLL_MS": "100"}
+    env = {
+        **os.environ,
+        "ACCORD_DATA_DIR": str(tmp_path),
+        "ACCORD_DATABASE_URL": "",
+        "ACCORD_WORKER_POLL_MS": "100",
+    }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     accord("migrate", "--no-input", env=env)
     port = free_port()
@@ -58,7 +71,6 @@ def test_serve_runs_web_and_worker(tmp_path):
             time.sleep(0.3)
         assert (status, body.get("database"), body.get("worker")) == (200, "ok", "ok"), body
         script = (
-            
             "from accord.core.tasks import heartbeats_prune_task as t;"
             "print(t.enqueue(older_than_hours=1).id)"
         )
