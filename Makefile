@@ -72,8 +72,8 @@ fmt: $(STAMP)
 
 # Rebuild the Russian translation after changing strings (needs gettext).
 messages: $(STAMP)
-	ACCORD_DEBUG=1 $(BIN)/accord makemessages -l ru --ignore=.venv --ignore=tests --no-obsolete
-	ACCORD_DEBUG=1 $(BIN)/accord compilemessages --ignore=.venv
+	ACCORD_DEBUG=1 $(BIN)/accord makemessages -l ru --ignore=.venv --ignore=tests --ignore='var*' --ignore=test-output --no-obsolete
+	ACCORD_DEBUG=1 $(BIN)/accord compilemessages -l ru --ignore=.venv
 
 # Pin the exact versions of every dependency (commit constraints.txt afterwards).
 lock:

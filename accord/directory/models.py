@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accord.core.models import TimestampedModel
 from accord.users.access import owner_filter
@@ -97,7 +98,7 @@ class PropertyDefinition(models.Model):
     kind = models.CharField(_("type"), max_length=10, choices=PropertyKind.choices)
     choices = models.JSONField(_("choices"), default=list, blank=True)
     required = models.BooleanField(_("required"), default=False)
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = models.PositiveIntegerField(pgettext_lazy("order in a list", "position"), default=0)
 
     class Meta:
         verbose_name = _("custom property")
