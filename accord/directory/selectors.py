@@ -15,7 +15,9 @@ from accord.directory.models import (
     ContactDetail,
     ContactPerson,
     Counterparty,
+    Industry,
     PropertyDefinition,
+    Source,
 )
 
 # Sort names offered to users -> keyset order (the last key is unique).
@@ -172,6 +174,26 @@ def counterparty_get(*, viewer: Any, pk: Any, with_contacts: bool = True) -> Cou
 
 def property_definitions(*, target: str) -> list[PropertyDefinition]:
     return list(PropertyDefinition.objects.filter(target=target))
+
+
+def property_definitions_grouped() -> dict[str, list[PropertyDefinition]]:
+    """Every custom property by target (each target present, in the order of the choices)."""
+    grouped: dict[str, list[PropertyDefinition]] = {t.value: [] for t in PropertyDefinition.Target}
+    for definition in PropertyDefinition.objects.all():
+        grouped.setdefault(definition.target, []).append(definition)
+    return grouped
+
+
+def property_definition_get(*, pk: Any) -> PropertyDefinition:
+    try:
+        return PropertyDefinition.objects.get(pk=int(pk))
+    except (TypeError, ValueError, PropertyDefinition.DoesNotExist):
+        raise NotFoundError from None
+
+
+def classifiers_list() -> dict[str, list[Source] | list[Industry]]:
+    """The lists that classify counterparties: `{"source": [...], "industry": [...]}`."""
+    return {"source": list(Source.objects.all()), "industry": list(Industry.objects.all())}
 
 
 def _person_search(query: str) -> Q:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 from django.views.generic import RedirectView
 
-from accord.web.views import auth, contact_persons, counterparties
+from accord.web.views import auth, contact_persons, counterparties, settings
 
 app_name = "web"
 urlpatterns = [
@@ -49,5 +49,23 @@ urlpatterns = [
         "contact-persons/<int:pk>/delete/",
         contact_persons.contact_person_delete,
         name="contact_person_delete",
+    ),
+    path("settings/properties/", settings.properties, name="settings_properties"),
+    path("settings/properties/new/", settings.property_new, name="settings_property_new"),
+    path(
+        "settings/properties/<int:pk>/edit/",
+        settings.property_edit,
+        name="settings_property_edit",
+    ),
+    path(
+        "settings/properties/<int:pk>/delete/",
+        settings.property_delete,
+        name="settings_property_delete",
+    ),
+    path("settings/classifiers/", settings.classifiers, name="settings_classifiers"),
+    path(
+        "settings/classifiers/<str:kind>/add/",
+        settings.classifier_add,
+        name="settings_classifier_add",
     ),
 ]

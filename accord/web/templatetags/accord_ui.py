@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from accord.directory import identifiers as ids
+from accord.users.access import can
 
 register = template.Library()
 
@@ -78,6 +79,12 @@ ICONS: dict[str, str] = {
     ),
     "filter": '<path d="M4 5h16l-6.2 7.7V19l-3.6 1.8v-8.1z"/>',
     "note": '<path d="M5 4h14v11l-5 5H5z"/><path d="M14 20v-5h5M8.5 9h7M8.5 12.5h4"/>',
+    "sliders": (
+        '<path d="M4 7h9M17 7h3M4 17h3M11 17h9"/>'
+        '<circle cx="15" cy="7" r="2"/><circle cx="9" cy="17" r="2"/>'
+    ),
+    "list": '<path d="M9 6h11M9 12h11M9 18h11"/><circle cx="4.5" cy="6" r=".9"/>'
+    '<circle cx="4.5" cy="12" r=".9"/><circle cx="4.5" cy="18" r=".9"/>',
 }
 
 
@@ -95,6 +102,12 @@ def icon(name: str, size: int = 16, css: str = "") -> SafeString:
         size,
         mark_safe(body),  # noqa: S308 - constant markup from ICONS above
     )
+
+
+@register.simple_tag
+def may(user: Any, action: str, object_type: str) -> bool:
+    """`{% may request.user "view" "admin.directory_settings" as shown %}`: the access rule."""
+    return bool(user and user.is_authenticated and can(user, action, object_type))
 
 
 @register.filter
