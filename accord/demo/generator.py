@@ -1,0 +1,135 @@
+"""`accord demo`: generate the standard demo and benchmark data set, or wipe it.
+
+Sizes (docs/targets.md): S = 10k counterparties, M = 100k, L = 1M, with 10, 50 and 200
+managers. The run is deterministic for a seed: one `random.Random(seed)` is consumed in a
+fixed order, so the same seed gives the same names, INNs, phones and assignments (dates are
+relative to `today`). Rows are built and inserted in batches, each batch in its own
+transaction, so memory stays flat whatever the size.
+
+A run refuses to start when counterparties exist, before writing anything; `data_wipe`
+clears the directory and the demo users for a fresh run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import reset_queries, transaction
+from django.utils import timezone
+
+from accord.core.audit import log_action
+from accord.demo.classifiers import classifiers_ensure
+from accord.demo.counterparties import CounterpartyMaker
+from accord.demo.directory import Counts, batch_write, directory_wipe
+from accord.demo.errors import DemoDataExistsError
+from accord.demo.staff import Staff, StaffMaker, demo_users_delete
+from accord.directory.models import Counterparty
+
+DEFAULT_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Size:
+    code: str
+    counterparties: int
+    managers: int
+    departments: int
+
+
+SIZES = {
+    "S": Size("S", 10_000, managers=10, departments=3),
+    "M": Size("M", 100_000, managers=50, departments=6),
+    "L": Size("L", 1_000_000, managers=200, departments=14),
+}
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int  # counterparties written
+    total: int
+    rows: int  # rows of every table written
+    elapsed: float  # seconds
+
+
+@dataclass
+class Result:
+    counts: Counts = field(default_factory=Counts)
+    staff: Staff = field(default_factory=Staff)
+    elapsed: float = 0.0
+
+
+def existing_counterparties() -> int:
+    return Counterparty.objects.count()
+
+
+def manager_weights(rng: random.Random, count: int) -> list[float]:
+    """A skewed share of counterparties per manager: a few carry many, most carry fewer."""
+    ranks = list(range(count))
+    rng.shuffle(ranks)
+    return [1 / (rank + 1) ** 0.6 for rank in ranks]
+
+
+def generate(
+    *,
+    size: Size,
+    seed: int,
+    count: int | None = None,
+    batch_size: int = DEFAULT_BATCH,
+    today: dt.date | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> Result:
+    """Generate `count` (default: the size's) counterparties with users and classifiers."""
+    existing = existing_counterparties()
+    if existing:
+        raise DemoDataExistsError(existing)
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    total = size.counterparties if count is None else count
+    result = Result()
+    with transaction.atomic():
+        classifiers = classifiers_ensure()
+        result.staff = StaffMaker(rng).build(managers=size.managers, departments=size.departments)
+    maker = CounterpartyMaker(
+        rng=rng,
+        seed=seed,
+        today=today or timezone.localdate(),
+        classifiers=classifiers,
+        managers=[u.pk for u in result.staff.managers],
+        manager_weights=manager_weights(rng, len(result.staff.managers)),
+    )
+    for start in range(0, total, batch_size):
+        result.counts.add(batch_write(maker.batch(min(batch_size, total - start))))
+        reset_queries()  # with DEBUG on, Django keeps every query's SQL otherwise
+        if progress is not None:
+            done = result.counts.counterparties
+            progress(Progress(done, total, result.counts.rows, time.perf_counter() - started))
+    result.elapsed = time.perf_counter() - started
+    _audit(size, seed, result)
+    return result
+
+
+def _audit(size: Size, seed: int, result: Result) -> None:
+    log_action(
+        actor=None,
+        action="demo.data.generated",
+        label=f"Demo data {size.code}, seed {seed}",
+        changes={
+            "size": size.code,
+            "seed": seed,
+            **result.counts.as_dict(),
+            "users": result.staff.users,
+            "seconds": round(result.elapsed, 1),
+        },
+    )
+
+
+def data_wipe() -> tuple[Counts, int]:
+    """Delete the directory data and the demo users: (directory rows deleted, users deleted)."""
+    with transaction.atomic():
+        counts = directory_wipe()
+        users = demo_users_delete()
+    return counts, users
