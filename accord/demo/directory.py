@@ -100,12 +100,14 @@ _WIPE_ORDER = (
 def directory_wipe() -> Counts:
     """Delete every counterparty with everything hanging on it, and the classifiers.
 
-    Plain DELETE statements: the ORM's cascade would first load every row to delete into
-    memory (ten million at L). If another app's rows still point at a counterparty, the
-    foreign key stops the whole wipe and nothing is deleted.
+    Plain DELETE statements, children first, in one transaction: the ORM's cascade would
+    first load every row into memory (nine million at L). No savepoint either: inside one,
+    SQLite keeps an in-memory journal of every deleted page (2.3 GB at L). If another app's
+    rows still point at a counterparty, the foreign key stops the whole wipe and nothing is
+    deleted.
     """
     counts = Counts()
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         for name, model in _WIPE_ORDER:
             table = connection.ops.quote_name(model._meta.db_table)
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a model's own table name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,20 +55,24 @@ class CounterpartyList:
 
 
 def search_condition(query: str, *, prefix: str = "") -> Q:
-    """Rows matching `query` by name, INN, phone in any format, or e-mail."""
+    """Rows matching `query` by name, INN, phone in any format, or e-mail.
+
+    A query that is a phone number or only digits is not also matched against names: that
+    would scan the whole table with LIKE '%...%' for nothing.
+    """
     query = query.strip()
     if not query:
         return Q()
     p = prefix
-    condition = (
-        Q(**{f"{p}name_key__contains": ids.name_key(query)})
-        if ids.name_key(query)
-        else Q(pk__in=[])
-    )
-    digits = ids.digits(query)
-    if digits and len(digits) >= 4 and digits == query.replace(" ", ""):
-        condition |= Q(**{f"{p}inn__startswith": digits})
     phone = ids.try_phone(query, region=settings.ACCORD_PHONE_REGION)
+    digits = ids.digits(query)
+    numeric = bool(digits) and not re.sub(r"[\d\s()+\-.]", "", query)
+    condition = Q(pk__in=[])
+    key = ids.name_key(query)
+    if key and not numeric:
+        condition |= Q(**{f"{p}name_key__contains": key})
+    if len(digits) >= 4 and digits == query.replace(" ", ""):
+        condition |= Q(**{f"{p}inn__startswith": digits})
     if phone:
         holders = ContactDetail.objects.filter(kind="phone", value=phone).values("counterparty_id")
         condition |= Q(**{f"{p}phone": phone}) | Q(**{f"{p}pk__in": holders})

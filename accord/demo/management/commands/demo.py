@@ -69,7 +69,9 @@ class Command(BaseCommand):
                 f"Deleted {counts.counterparties:,} counterparties ({counts.rows:,} rows) "
                 f"and {users} demo users."
             )
-        elif options["if_empty"] and (existing := existing_counterparties()):
+        elif existing := existing_counterparties():
+            if not options["if_empty"]:
+                raise self._refusal(DemoDataExistsError(existing))
             self.stdout.write(
                 f"{existing:,} counterparties exist already: demo data not generated."
             )
@@ -86,13 +88,17 @@ class Command(BaseCommand):
                 progress=self._progress,
                 batch_size=options["batch_size"] or DEFAULT_BATCH,
             )
-        except DemoDataExistsError as exc:
-            raise CommandError(
-                f"{exc.message} Run `accord demo --reset` to delete the directory data and the "
-                "demo users first, or add --if-empty to skip when data exists."
-            ) from None
+        except DemoDataExistsError as exc:  # someone wrote counterparties meanwhile
+            raise self._refusal(exc) from None
         self._summary(result)
         self._logins()
+
+    @staticmethod
+    def _refusal(exc: DemoDataExistsError) -> CommandError:
+        return CommandError(
+            f"{exc.message} Run `accord demo --reset` to delete the directory data and the "
+            "demo users first, or add --if-empty to skip when data exists."
+        )
 
     def _progress(self, p: Progress) -> None:
         now = time.perf_counter()
