@@ -57,6 +57,11 @@ class Role(models.Model):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200)
     rules = models.JSONField(_("rules"), default=dict)
+    requires_2fa = models.BooleanField(
+        _("requires two-factor authentication"),
+        default=False,
+        help_text=_("Holders of this role must sign in with a one-time code as well."),
+    )
 
     class Meta:
         verbose_name = _("role")
