@@ -48,9 +48,14 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accord.core",
     "accord.users",
     "accord.directory",
+    "accord.catalog",
+    "accord.sales",
     "accord.web",
     "accord.api",
     "accord.demo",
@@ -63,10 +68,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accord.users.middleware.SessionRulesMiddleware",
     "accord.users.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After UserLanguageMiddleware, which gives audit events the client's IP address.
+    "accord.web.views.base.RefusedAccessMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -155,12 +164,30 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # ---------------------------------------------------------------- security
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env_int("ACCORD_SESSION_AGE_SECONDS", 60 * 60 * 12)
-SESSION_COOKIE_SECURE = env_bool("ACCORD_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_SAMESITE = "Lax"
+# A session ends this long after sign-in whatever happens (absolute age), or after this long
+# without a request (idle; accord.users.middleware.SessionRulesMiddleware).
+ACCORD_SESSION_MAX_HOURS = env_int("ACCORD_SESSION_MAX_HOURS", 12)
+ACCORD_SESSION_IDLE_MINUTES = env_int("ACCORD_SESSION_IDLE_MINUTES", 480)
+SESSION_COOKIE_AGE = ACCORD_SESSION_MAX_HOURS * 60 * 60
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Served over HTTPS: secure cookies, HSTS and a redirect from http. Off by default so that
+# `make demo` works on plain http://127.0.0.1:8000; never on together with ACCORD_DEBUG.
+ACCORD_HTTPS = env_bool("ACCORD_HTTPS", env_bool("ACCORD_SECURE_COOKIES", False)) and not DEBUG
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = ACCORD_HTTPS
+SECURE_SSL_REDIRECT = ACCORD_HTTPS and env_bool("ACCORD_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a local monitor may probe over plain http
+SECURE_HSTS_SECONDS = env_int("ACCORD_HSTS_SECONDS", 60 * 60 * 24 * 365) if ACCORD_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ACCORD_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("ACCORD_HSTS_PRELOAD", False)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
+if env_bool("ACCORD_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Two-factor sign-in: the name shown in authenticator apps. Wrong codes count toward the
+# login throttle below, and django-otp slows repeated failures of one device as well.
+OTP_TOTP_ISSUER = env_str("ACCORD_OTP_ISSUER", "Accord")
 AUTHENTICATION_BACKENDS = ["accord.users.backends.AccordBackend"]
 # Login throttling: at most this many failures per login and address, and per address,
 # within the window; then tries from that address are refused until the window passes.

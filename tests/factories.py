@@ -86,3 +86,116 @@ class ContactDetailFactory(DjangoModelFactory):
     counterparty = factory.LazyAttribute(lambda o: o.contact_person.counterparty)
     kind = "phone"
     value = factory.Sequence(lambda n: f"+7916{n:07d}")
+
+
+# ---------------------------------------------------------------- catalog
+
+
+def _unit_piece():
+    from accord.catalog.models import Unit
+
+    return Unit.objects.get(code="796")
+
+
+def _rouble():
+    from accord.catalog.models import Currency
+
+    return Currency.objects.get(code="RUB")
+
+
+class ProductGroupFactory(DjangoModelFactory):
+    class Meta:
+        model = "catalog.ProductGroup"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Группа {n}")
+
+    @factory.post_generation
+    def set_path(self, create, extracted, **kwargs):
+        if create:
+            parent_path = self.parent.path if self.parent else "/"
+            self.path = f"{parent_path}{self.pk}/"
+            self.save(update_fields=["path"])
+
+
+class ProductFactory(DjangoModelFactory):
+    class Meta:
+        model = "catalog.Product"
+
+    name = factory.Sequence(lambda n: f"Товар {n}")
+    name_key = factory.LazyAttribute(lambda o: " ".join(o.name.lower().replace("ё", "е").split()))
+    article = factory.Sequence(lambda n: f"ART-{n:05d}")
+    unit = factory.LazyFunction(_unit_piece)
+
+
+class VariantFactory(DjangoModelFactory):
+    class Meta:
+        model = "catalog.Variant"
+
+    product = factory.SubFactory(ProductFactory)
+    name = factory.Sequence(lambda n: f"Размер {n}")
+
+
+class PriceTypeFactory(DjangoModelFactory):
+    class Meta:
+        model = "catalog.PriceType"
+
+    name = factory.Sequence(lambda n: f"Цена {n}")
+    code = factory.Sequence(lambda n: f"price-{n}")
+    currency = factory.LazyFunction(_rouble)
+
+
+class WarehouseFactory(DjangoModelFactory):
+    class Meta:
+        model = "catalog.Warehouse"
+
+    name = factory.Sequence(lambda n: f"Склад {n}")
+    code = factory.Sequence(lambda n: f"wh-{n}")
+
+
+# ---------------------------------------------------------------- sales
+
+SALES_STAGES = (
+    ("Новая", 10, "open"), ("Квалификация", 25, "open"), ("Предложение", 50, "open"),
+    ("Переговоры", 75, "open"), ("Выиграна", 100, "won"), ("Проиграна", 0, "lost"),
+)  # fmt: skip
+
+
+def sales_pipeline(name: str = "Продажи", *, default: bool = True):
+    """The pipeline `name` with the six standard stages, created when missing (a flushed
+    database in live-server tests has lost the data migration's rows)."""
+    from accord.sales.models import Pipeline, Stage
+
+    pipeline, created = Pipeline.objects.get_or_create(name=name, defaults={"is_default": default})
+    if created or not pipeline.stages.exists():
+        for i, (stage, probability, kind) in enumerate(SALES_STAGES):
+            Stage.objects.create(
+                pipeline=pipeline, name=stage, position=i, probability=probability, kind=kind
+            )
+    return pipeline
+
+
+def lost_reason(name: str = "Дорого"):
+    from accord.sales.models import LostReason
+
+    return LostReason.objects.get_or_create(name=name)[0]
+
+
+class DealFactory(DjangoModelFactory):
+    """A deal in the first stage of the standard pipeline, for a counterparty of its manager."""
+
+    class Meta:
+        model = "sales.Deal"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Сделка {n}")
+    pipeline = factory.LazyFunction(sales_pipeline)
+    stage = factory.LazyAttribute(lambda o: o.pipeline.stages.first())
+    responsible = factory.SubFactory(UserFactory)
+    counterparty = factory.LazyAttribute(lambda o: CounterpartyFactory(responsible=o.responsible))
+    amount = 1000
+
+    @factory.post_generation
+    def participants(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.participants.set(extracted)

@@ -22,7 +22,8 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from accord.core.errors import DomainError
+from accord.core.audit import log_refusal
+from accord.core.errors import DomainError, PermissionDeniedError
 
 logger = logging.getLogger(__name__)
 E = TypeVar("E", bound=Exception)
@@ -90,7 +91,15 @@ def error_response(
     return response
 
 
+def _record_refusal(request: HttpRequest, exc: Exception) -> None:
+    """Every 403 of the API leaves an `access.refused` audit event (404s leave none)."""
+    actor = getattr(request, "auth", None) or getattr(request, "user", None)
+    log_refusal(actor=actor, method=request.method or "", path=request.path, refused=exc)
+
+
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    if isinstance(exc, PermissionDeniedError):
+        _record_refusal(request, exc)
     return error_response(exc.status, exc.code, exc.message, exc.fields, exc.extra)
 
 
@@ -122,6 +131,8 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and exc.__cause__ is not None:
         # ninja could not parse the body for a reason of its own.
         return error_response(400, "malformed_json", "The request body is not valid JSON.")
+    if exc.status_code == 403:
+        _record_refusal(request, exc)
     code = STATUS_CODES.get(exc.status_code, "error")
     detail = str(exc)
     if isinstance(exc, AuthenticationError) and detail == AuthenticationError().message:
@@ -134,6 +145,7 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 
 def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    _record_refusal(request, exc)
     return error_response(403, "forbidden", str(exc) or "You do not have permission to do this.")
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, path, re_path
 from ninja import NinjaAPI
 
-from accord.api import contact_persons, counterparties
+from accord.api import audit, catalog, contact_persons, counterparties, deals, pipelines, products
 from accord.api.auth import API_AUTH
 from accord.api.docs import LocalSwagger, docs_asset
 from accord.api.errors import install_error_handlers, json_method_not_allowed, json_not_found
@@ -55,3 +55,10 @@ api = AccordAPI(
 install_error_handlers(api)
 api.add_router("/v1/counterparties", counterparties.router)
 api.add_router("/v1/contact-persons", contact_persons.router)
+api.add_router("/v1/pipelines", pipelines.router)
+api.add_router("/v1/deals", deals.router)
+api.add_router("/v1/products", products.router)
+api.add_router("/v1/variants", catalog.variants)
+api.add_router("/v1/price-types", catalog.price_types)
+api.add_router("/v1/warehouses", catalog.warehouses)
+api.add_router("/v1/audit-events", audit.router)

@@ -17,12 +17,24 @@ from typing import Any
 
 from django.db import models
 
+from accord.core.errors import PermissionDeniedError
 from accord.core.models import AuditEvent
 
 _client_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("client_ip", default=None)
 
 # Never written to the audit trail, whatever a service passes in.
 SECRET_FIELDS = frozenset({"password", "token", "key_hash", "secret", "otp_secret"})
+
+REFUSED = "access.refused"
+
+
+class AccessRefusedError(PermissionDeniedError):
+    """A refusal that names what was refused, so that its audit record can say it."""
+
+    def __init__(self, action: str, object_type: str) -> None:
+        super().__init__()
+        self.action = action
+        self.object_type = object_type
 
 
 @contextmanager
@@ -73,15 +85,55 @@ def log_action(
     label: str = "",
 ) -> AuditEvent:
     """Record `action` (`app.entity.past_tense`) by `actor` on `obj`."""
+    return _record(
+        actor=actor,
+        action=action,
+        object_type=f"{obj._meta.app_label}.{obj._meta.model_name}" if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        label=label or (str(obj) if obj is not None else ""),
+        changes=changes,
+    )
+
+
+def log_refusal(*, actor: Any, method: str, path: str, refused: BaseException) -> AuditEvent:
+    """Record that `actor` was refused (403) at `path`, with what was refused when known.
+
+    Called by the one place each of the web and the API turns a refusal into a 403, after
+    the refused work rolled back, so the record stays although nothing else was written.
+    The refused object type (`admin.audit`) goes to `object_type`, so it can be filtered on.
+    """
+    permission = getattr(refused, "action", "")
+    changes = {"method": method, "path": path[:500]}
+    if permission:
+        changes["permission"] = permission
+    return _record(
+        actor=actor,
+        action=REFUSED,
+        object_type=getattr(refused, "object_type", "")[:80],
+        object_id="",
+        label=path,
+        changes=changes,
+    )
+
+
+def _record(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: str,
+    label: str,
+    changes: dict[str, Any] | None,
+) -> AuditEvent:
     clean = {k: v for k, v in (changes or {}).items() if k not in SECRET_FIELDS}
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent.objects.create(
         actor=actor if is_user else None,
         actor_label=(actor.get_username() if is_user else "system")[:150],
         action=action,
-        object_type=f"{obj._meta.app_label}.{obj._meta.model_name}" if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        object_label=(label or (str(obj) if obj is not None else ""))[:300],
+        object_type=object_type,
+        object_id=object_id,
+        object_label=label[:300],
         changes=jsonable(clean),
         ip=_client_ip.get(),
     )

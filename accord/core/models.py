@@ -38,11 +38,54 @@ class TimestampedModel(models.Model):
         abstract = True
 
 
+class AuditEventImmutableError(RuntimeError):
+    """Application code tried to change or delete an audit event."""
+
+    def __init__(self, operation: str) -> None:
+        super().__init__(f"Audit events are append-only: {operation} is refused.")
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Reads and inserts only: a bulk update or delete of the audit trail raises.
+
+    A trail that the application itself can rewrite proves nothing, so the refusal sits on
+    the QuerySet, the one door every ORM update and delete goes through. Inserts
+    (`create`, `bulk_create`) stay open; test databases are emptied by TRUNCATE/flush,
+    which does not pass through here.
+    """
+
+    def update(self, **kwargs: Any) -> int:
+        # The one update allowed: deleting a user account nulls `actor` (ON DELETE SET NULL,
+        # run by Django's deletion collector); `actor_label` keeps the name.
+        if kwargs == {"actor": None}:
+            return super().update(**kwargs)
+        raise AuditEventImmutableError("update")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditEventImmutableError("delete")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise AuditEventImmutableError("update")
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> Any:
+        raise AuditEventImmutableError("update")
+
+    def _update(self, values: Any) -> int:
+        # Saving an instance whose primary key is set tries an UPDATE first (loaddata does
+        # too): let it find nothing for a new row, refuse it for a stored one.
+        if self.exists():
+            raise AuditEventImmutableError("update")
+        return 0
+
+
 class AuditEvent(models.Model):
     """One recorded action: who did what to which object, with the fields before and after.
 
     Rows are written only by `accord.core.audit.log_action`, in the same transaction as the
-    change they describe, and never edited or deleted by the application.
+    change they describe, and never edited or deleted by the application: `save()` of a
+    stored row, `delete()` and the QuerySet's `update()`/`delete()` raise
+    `AuditEventImmutableError`. On PostgreSQL a trigger refuses UPDATE and DELETE as well
+    (migration 0003), except the `ON DELETE SET NULL` of a deleted actor's account.
     """
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
@@ -61,14 +104,30 @@ class AuditEvent(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         indexes = [models.Index(fields=["object_type", "object_id", "-at"])]
         ordering = ["-at", "-id"]
+        # Related lookups and Model.save() use the base manager: make it the guarded one.
+        base_manager_name = "objects"
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Refused before Model.save() opens its transaction, so the caller's stays usable.
+        stored = not self._state.adding or (
+            self.pk is not None and AuditEvent.objects.filter(pk=self.pk).exists()
+        )
+        if stored:
+            raise AuditEventImmutableError("update")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditEventImmutableError("delete")
 
 
 class Schedule(models.Model):

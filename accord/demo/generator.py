@@ -22,8 +22,10 @@ from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from accord.core.audit import log_action
+from accord.demo.catalog import CatalogCounts, catalog_generate, catalog_wipe, product_count
 from accord.demo.classifiers import classifiers_ensure
 from accord.demo.counterparties import CounterpartyMaker
+from accord.demo.deals import deal_count, deals_generate, deals_wipe
 from accord.demo.directory import Counts, batch_write, directory_wipe
 from accord.demo.errors import DemoDataExistsError
 from accord.demo.staff import Staff, StaffMaker, demo_users_delete
@@ -59,6 +61,8 @@ class Progress:
 class Result:
     counts: Counts = field(default_factory=Counts)
     staff: Staff = field(default_factory=Staff)
+    catalog: CatalogCounts = field(default_factory=CatalogCounts)
+    deals: int = 0
     elapsed: float = 0.0
 
 
@@ -107,6 +111,14 @@ def generate(
         if progress is not None:
             done = result.counts.counterparties
             progress(Progress(done, total, result.counts.rows, time.perf_counter() - started))
+    # The catalog (accord.demo.catalog): products in proportion to counterparties.
+    result.catalog = catalog_generate(
+        seed=seed, total=product_count(total), batch_size=batch_size, after_batch=reset_queries
+    )
+    # Deals (accord.demo.deals): on the counterparties just written, for their managers.
+    result.deals = deals_generate(
+        seed=seed, total=deal_count(total), batch_size=batch_size, after_batch=reset_queries
+    )
     result.elapsed = time.perf_counter() - started
     _audit(size, seed, result)
     return result
@@ -121,6 +133,8 @@ def _audit(size: Size, seed: int, result: Result) -> None:
             "size": size.code,
             "seed": seed,
             **result.counts.as_dict(),
+            **result.catalog.as_dict(),
+            "deals": result.deals,
             "users": result.staff.users,
             "seconds": round(result.elapsed, 1),
         },
@@ -130,6 +144,8 @@ def _audit(size: Size, seed: int, result: Result) -> None:
 def data_wipe() -> tuple[Counts, int]:
     """Delete the directory data and the demo users: (directory rows deleted, users deleted)."""
     with transaction.atomic():
+        deals_wipe()  # deals point at counterparties: first
         counts = directory_wipe()
+        catalog_wipe()
         users = demo_users_delete()
     return counts, users

@@ -1,6 +1,11 @@
 """Likely duplicates of a counterparty being entered: same INN (+KPP), phone, e-mail, or a
 very similar name. Only counterparties the user may see are considered, so the check never
 reveals another manager's client.
+
+For a user who may not reveal VIP contact details (`masking.may_search_masked`), a phone or
+e-mail never matches a VIP counterparty or a VIP contact person: the warning would confirm
+a masked value, as a search would. Such a user still gets the INN and name matches. A
+warning shows a duplicate's name, INN and reasons only, never its contact details.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
+from accord.directory.masking import may_search_masked
 from accord.directory.models import ContactDetail, Counterparty
 
 SIMILAR_NAME = 85  # token-sort ratio, 0-100: one typo in a seven-letter name still counts
@@ -62,10 +68,11 @@ def find_duplicates(
             same_kpp = not kpp or not cp.kpp or cp.kpp == kpp
             hit(cp, _("same INN and KPP") if kpp and same_kpp else _("same INN"), strong=same_kpp)
     phones, emails = [p for p in phones if p], [e.lower() for e in emails if e]
+    hide_vip = (phones or emails) and not may_search_masked(viewer)
     if phones:
-        _by_contact(visible, "phone", phones, _("same phone"), hit)
+        _by_contact(visible, "phone", phones, _("same phone"), hit, hide_vip=bool(hide_vip))
     if emails:
-        _by_contact(visible, "email", emails, _("same e-mail"), hit)
+        _by_contact(visible, "email", emails, _("same e-mail"), hit, hide_vip=bool(hide_vip))
     if name_key:
         for cp, score in _similar_names(visible, name_key):
             hit(cp, _("similar name (%(score)d%%)") % {"score": score})
@@ -75,13 +82,17 @@ def find_duplicates(
     return ranked[:MAX_SHOWN]
 
 
-def _by_contact(visible: Any, kind: str, values: list[str], reason: str, hit: Any) -> None:
+def _by_contact(
+    visible: Any, kind: str, values: list[str], reason: str, hit: Any, *, hide_vip: bool
+) -> None:
     lookup = {"phone": "phone__in", "email": "email__in"}[kind]
-    for cp in visible.filter(**{lookup: values})[:MAX_SHOWN]:
+    direct = visible.filter(is_vip=False) if hide_vip else visible
+    for cp in direct.filter(**{lookup: values})[:MAX_SHOWN]:
         hit(cp, reason)
-    via_persons = ContactDetail.objects.filter(kind=kind, value__in=values).values(
-        "counterparty_id"
-    )
+    details = ContactDetail.objects.filter(kind=kind, value__in=values)
+    if hide_vip:
+        details = details.filter(contact_person__is_vip=False, counterparty__is_vip=False)
+    via_persons = details.values("counterparty_id")
     for cp in visible.filter(pk__in=via_persons)[:MAX_SHOWN]:
         hit(cp, reason)
 

@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from accord.core.errors import DomainError, NotFoundError
 from accord.core.pagination import CappedCount, Page, capped_count, keyset_page
 from accord.directory import identifiers as ids
+from accord.directory.masking import may_search_masked, refuse_masked_params
 from accord.directory.models import (
     ContactDetail,
     ContactPerson,
@@ -54,11 +55,13 @@ class CounterpartyList:
     count: CappedCount
 
 
-def search_condition(query: str, *, prefix: str = "") -> Q:
+def search_condition(query: str, *, prefix: str = "", hide_vip: bool = False) -> Q:
     """Rows matching `query` by name, INN, phone in any format, or e-mail.
 
     A query that is a phone number or only digits is not also matched against names: that
-    would scan the whole table with LIKE '%...%' for nothing.
+    would scan the whole table with LIKE '%...%' for nothing. With `hide_vip` (a viewer who
+    may not reveal VIP details), a phone or e-mail never matches a VIP counterparty or a VIP
+    contact person's detail: otherwise the search would confirm a masked value.
     """
     query = query.strip()
     if not query:
@@ -75,25 +78,31 @@ def search_condition(query: str, *, prefix: str = "") -> Q:
         # An INN prefix as a range ("7707" <= inn < "7707:"), which both databases answer
         # from the index; LIKE 'x%' with Django's ESCAPE clause cannot use it on SQLite.
         condition |= Q(**{f"{p}inn__gte": digits, f"{p}inn__lt": digits + ":"})
+    own = Q(**{f"{p}is_vip": False}) if hide_vip else Q()
     if phone:
-        holders = _holders("phone", phone)
-        condition |= Q(**{f"{p}phone": phone}) | Q(**{f"{p}pk__in": holders})
+        holders = _holders("phone", phone, hide_vip=hide_vip)
+        condition |= (Q(**{f"{p}phone": phone}) & own) | Q(**{f"{p}pk__in": holders})
     if "@" in query:
         email = query.lower()
-        condition |= Q(**{f"{p}email__iexact": email}) | Q(
-            **{f"{p}pk__in": _holders("email", email)}
+        condition |= (Q(**{f"{p}email__iexact": email}) & own) | Q(
+            **{f"{p}pk__in": _holders("email", email, hide_vip=hide_vip)}
         )
     return condition
 
 
-def _holders(kind: str, value: str, column: str = "counterparty_id") -> list[int]:
+def _holders(
+    kind: str, value: str, column: str = "counterparty_id", *, hide_vip: bool = False
+) -> list[int]:
     """Ids (`column`) of the owners of this phone or e-mail: counterparties by default.
 
     Read first as a short list: inside an OR, a subquery makes SQLite scan the whole table.
+    `hide_vip` leaves out the details of VIP persons and of VIP counterparties' persons.
     """
     lookup = {"value": value} if kind == "phone" else {"value__iexact": value}
-    rows = ContactDetail.objects.filter(kind=kind, **lookup).values_list(column, flat=True)
-    return list(rows[:1000])
+    rows = ContactDetail.objects.filter(kind=kind, **lookup)
+    if hide_vip:
+        rows = rows.filter(contact_person__is_vip=False, counterparty__is_vip=False)
+    return list(rows.values_list(column, flat=True)[:1000])
 
 
 def _filters(filters: dict[str, Any]) -> Q:
@@ -126,9 +135,11 @@ def counterparties_filtered(
 ) -> QuerySet[Counterparty]:
     """Counterparties the viewer sees that match `query` and `filters`, ready to page over."""
     filters = filters or {}
+    refuse_masked_params(viewer, filters)
+    hide_vip = not may_search_masked(viewer)
     qs = (
         Counterparty.objects.visible_to(viewer)
-        .filter(search_condition(query))
+        .filter(search_condition(query, hide_vip=hide_vip))
         .filter(_filters(filters))
     )
     if filters.get("tag"):
@@ -146,6 +157,7 @@ def counterparties_list(
     size: int = 50,
 ) -> CounterpartyList:
     """One page of the counterparty list, with a capped count of all matching rows."""
+    refuse_masked_params(viewer, [sort])
     if sort not in COUNTERPARTY_SORTS:
         raise DomainError(
             "invalid_sort",
@@ -212,8 +224,11 @@ def classifiers_list() -> dict[str, list[Source] | list[Industry]]:
     return {"source": list(Source.objects.all()), "industry": list(Industry.objects.all())}
 
 
-def _person_search(query: str) -> Q:
-    """Contact persons by name, their counterparty's INN, a phone in any format, or e-mail."""
+def _person_search(query: str, *, hide_vip: bool = False) -> Q:
+    """Contact persons by name, their counterparty's INN, a phone in any format, or e-mail.
+
+    With `hide_vip`, a phone or e-mail never matches a VIP person (see `search_condition`).
+    """
     query = query.strip()
     if not query:
         return Q()
@@ -225,9 +240,9 @@ def _person_search(query: str) -> Q:
         condition |= Q(counterparty__inn__gte=digits, counterparty__inn__lt=digits + ":")
     phone = ids.try_phone(query, region=settings.ACCORD_PHONE_REGION)
     if phone:
-        condition |= Q(pk__in=_holders("phone", phone, "contact_person_id"))
+        condition |= Q(pk__in=_holders("phone", phone, "contact_person_id", hide_vip=hide_vip))
     if "@" in query:
-        condition |= Q(pk__in=_holders("email", query, "contact_person_id"))
+        condition |= Q(pk__in=_holders("email", query, "contact_person_id", hide_vip=hide_vip))
     return condition
 
 
@@ -244,8 +259,10 @@ def contact_persons_filtered(
     person's counterparty, by the same rules as the counterparty list.
     """
     filters = dict(filters or {})
+    refuse_masked_params(viewer, filters)
     vip = filters.pop("vip", None)
-    qs = ContactPerson.objects.visible_to(viewer).filter(_person_search(query))
+    hide_vip = not may_search_masked(viewer)
+    qs = ContactPerson.objects.visible_to(viewer).filter(_person_search(query, hide_vip=hide_vip))
     if counterparty_id is not None:
         qs = qs.filter(counterparty_id=counterparty_id)
     if vip not in (None, ""):

@@ -12,10 +12,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accord.core.audit import diff, log_action, snapshot
+from accord.core.audit import AccessRefusedError, diff, log_action, snapshot
 from accord.core.errors import NotFoundError, ValidationFailedError
 from accord.directory.duplicates import find_duplicates
 from accord.directory.errors import DuplicatesFoundError
+from accord.directory.masking import (
+    CONTACT_PERSON,
+    COUNTERPARTY,
+    MASKED_FIELDS,
+    REVEAL,
+    CounterpartyContacts,
+    PersonContacts,
+    counterparty_contacts,
+    may_reveal,
+    person_contacts,
+)
 from accord.directory.models import (
     BankAccount,
     ContactDetail,
@@ -141,6 +152,7 @@ def counterparty_update(
     if cp is None:
         raise NotFoundError
     cleaned = clean_counterparty(data, instance=cp)
+    _guard_vip_mark(actor, cp, cleaned, COUNTERPARTY)
     if "bank_accounts" in data:
         clean_bank_accounts(data["bank_accounts"])
     _check_responsible(actor, cleaned, cp.responsible_id)
@@ -252,6 +264,7 @@ def contact_person_update(
             {"service": d.service, "value": d.value} for d in details_now if d.kind == "messenger"
         ]
     cleaned = clean_contact_person(data, current=current)
+    _guard_vip_mark(actor, person, cleaned, CONTACT_PERSON)
     if "counterparty_id" in data:
         person.counterparty = _visible_counterparty(actor, data["counterparty_id"])
     details = cleaned.pop("details")
@@ -283,3 +296,60 @@ def contact_person_delete(*, actor: Any, contact_person: ContactPerson) -> None:
         changes={**snapshot(person, CONTACT_FIELDS), "counterparty": person.counterparty_id},
     )
     person.delete()
+
+
+# ---------------------------------------------------------------- reveal (VIP details)
+
+
+def _guard_vip_mark(actor: Any, obj: Any, cleaned: Mapping[str, Any], object_type: str) -> None:
+    """Removing the VIP mark would unmask the details: only those who may reveal may do it."""
+    if obj.is_vip and cleaned.get("is_vip") is False and not may_reveal(actor, object_type):
+        message = _("Only a user who may reveal VIP contact details may remove the VIP mark.")
+        raise ValidationFailedError({"is_vip": [message]})
+
+
+def _require_reveal(actor: Any, object_type: str) -> None:
+    if not may_reveal(actor, object_type):
+        raise AccessRefusedError(REVEAL, object_type)
+
+
+@transaction.atomic
+def counterparty_reveal(*, actor: Any, counterparty: Counterparty) -> CounterpartyContacts:
+    """The unmasked contact details of a counterparty, with a `revealed` audit event.
+
+    Visibility first (a hidden row is a 404 whatever the permission), then "reveal" (403).
+    The event names the fields shown but never their values.
+    """
+    cp = Counterparty.objects.visible_to(actor).filter(pk=counterparty.pk).first()
+    if cp is None:
+        raise NotFoundError
+    _require_reveal(actor, COUNTERPARTY)
+    log_action(
+        actor=actor,
+        action="directory.counterparty.revealed",
+        obj=cp,
+        changes={"fields": list(MASKED_FIELDS[COUNTERPARTY])},
+    )
+    return counterparty_contacts(cp, revealed=True)
+
+
+@transaction.atomic
+def contact_person_reveal(*, actor: Any, contact_person: ContactPerson) -> PersonContacts:
+    """The unmasked details of a contact person, audited like `counterparty_reveal`."""
+    person = (
+        ContactPerson.objects.visible_to(actor)
+        .select_related("counterparty")
+        .prefetch_related("details")
+        .filter(pk=contact_person.pk)
+        .first()
+    )
+    if person is None:
+        raise NotFoundError
+    _require_reveal(actor, CONTACT_PERSON)
+    log_action(
+        actor=actor,
+        action="directory.contactperson.revealed",
+        obj=person,
+        changes={"fields": ["phones", "emails", "messengers"]},
+    )
+    return person_contacts(person, revealed=True)

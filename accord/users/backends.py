@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from accord.core.audit import log_action
 from accord.users.models import User
 from accord.users.throttle import login_record, login_throttled
+from accord.users.two_factor import two_factor_needed
 
 
 def _ip(request: HttpRequest | None) -> str | None:
@@ -41,8 +42,9 @@ class AccordBackend(ModelBackend):
                 request.accord_login_throttled = True  # type: ignore[attr-defined]
             raise PermissionDenied
         user = super().authenticate(request, username=username, password=password, **kwargs)
+        complete = user is None or not two_factor_needed(user)
         with transaction.atomic():
-            login_record(username, ip, success=user is not None)
+            login_record(username, ip, success=user is not None, complete=complete)
             if user is None:
                 log_action(actor=None, action="users.login.failed", label=username)
             else:

@@ -1,4 +1,11 @@
-"""The roles every installation starts with. Administrators may edit them afterwards."""
+"""The roles every installation starts with. Administrators may edit them afterwards.
+
+Actions (per object type): `view`, `add`, `change`, `delete`, `export`, and `reveal`: see
+the contact details of VIP counterparties and contact persons unmasked, by an explicit,
+audited act (`accord.directory.masking`). `reveal` is never implied by the other actions; a
+role must name it. Installations created before `reveal` existed get it on the head,
+director and administrator roles from `directory/migrations/0004_builtin_roles_reveal.py`.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,9 @@ from typing import Any
 
 ALL_ACTIONS = ["view", "add", "change", "delete", "export"]
 WORK_ACTIONS = ["view", "add", "change", "export"]
+REVEAL = "reveal"
+# The built-in roles that may reveal VIP contact details; the manager may not.
+REVEALING_ROLES = ("head", "director", "admin")
 
 BUILTIN_ROLES: dict[str, dict[str, Any]] = {
     "manager": {
@@ -14,16 +24,16 @@ BUILTIN_ROLES: dict[str, dict[str, Any]] = {
     },
     "head": {
         "name": "Head of department",
-        "rules": {"*": {"actions": ALL_ACTIONS, "scope": "department"}},
+        "rules": {"*": {"actions": [*ALL_ACTIONS, REVEAL], "scope": "department"}},
     },
     "director": {
         "name": "Director",
-        "rules": {"*": {"actions": ["view", "export"], "scope": "all"}},
+        "rules": {"*": {"actions": ["view", "export", REVEAL], "scope": "all"}},
     },
     "admin": {
         "name": "Administrator",
         "rules": {
-            "*": {"actions": ALL_ACTIONS, "scope": "all"},
+            "*": {"actions": [*ALL_ACTIONS, REVEAL], "scope": "all"},
             "admin.*": {"actions": ALL_ACTIONS, "scope": "all"},
         },
     },

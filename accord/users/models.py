@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -96,6 +97,9 @@ class User(AbstractUser):
         help_text=_("Interface language; empty means the server default."),
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Bumped on sign-out and password change: it is part of the session hash, so every
+    # session signed in before the bump stops being accepted (accord.users.sessions).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -104,6 +108,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django's hash covers the password only; the generation ends all sessions at will.
+        key_salt = "accord.users.User.session_auth_hash"
+        value = f"{self.password}:{self.session_generation}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class ApiToken(models.Model):

@@ -30,11 +30,20 @@ def roles_ensure_builtin() -> None:
 
 @transaction.atomic
 def department_ensure(name: str, parent: Department | None = None) -> Department:
-    """The department called `name` under `parent`, created when missing."""
-    department, created = Department.objects.get_or_create(name=name, parent=parent)
-    if created:
-        department.path = f"{parent.path if parent else '/'}{department.pk}/"
-        department.save(update_fields=["path"])
+    """The department called `name` under `parent`, created when missing.
+
+    `name` may be a path, "Sales/Moscow": each level is found or created under the one before.
+    """
+    department = parent
+    for part in [p.strip() for p in name.split("/") if p.strip()]:
+        found = Department.objects.filter(name=part, parent=department).order_by("pk").first()
+        if found is None:
+            found = Department.objects.create(name=part, parent=department)
+            found.path = f"{department.path if department else '/'}{found.pk}/"
+            found.save(update_fields=["path"])
+        department = found
+    if department is None:
+        raise ValidationFailedError({"department": ["A department name is required."]})
     return department
 
 
@@ -108,6 +117,8 @@ def token_create(*, actor: Any, username: str, name: str = "cli") -> tuple[ApiTo
 
 @transaction.atomic
 def token_revoke(*, actor: Any, token: ApiToken) -> None:
+    if token.revoked_at is not None:
+        return  # already revoked: keep the first time and write no second event
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     log_action(actor=actor, action="users.token.revoked", obj=token)

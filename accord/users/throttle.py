@@ -27,8 +27,10 @@ def login_throttled(username: str, ip: str | None) -> bool:
     return failures.count() >= settings.ACCORD_LOGIN_MAX_PER_IP
 
 
-def login_record(username: str, ip: str | None, *, success: bool) -> None:
+def login_record(username: str, ip: str | None, *, success: bool, complete: bool = True) -> None:
+    """Record one try. A right password that still owes a one-time code is not `complete`:
+    it must not wipe the failures, or wrong codes could be retried without end."""
     LoginAttempt.objects.create(username=username[:150], ip=ip, success=success)
-    if success:
+    if success and complete:
         # A successful sign-in from this address clears its failures for this login.
         LoginAttempt.objects.filter(username=username, ip=ip, success=False).delete()

@@ -5,7 +5,20 @@ from __future__ import annotations
 from django.urls import path
 from django.views.generic import RedirectView
 
-from accord.web.views import auth, contact_persons, counterparties, settings
+from accord.web.views import (
+    account,
+    audit,
+    auth,
+    contact_persons,
+    counterparties,
+    deals,
+    exports,
+    pipelines,
+    settings,
+    staff,
+)
+from accord.web.views.catalog import products as catalog_products
+from accord.web.views.catalog import settings as catalog_settings
 
 app_name = "web"
 urlpatterns = [
@@ -13,6 +26,33 @@ urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("language/", auth.language, name="language"),
+    # Sign-in steps and the own account (accord/web/views/auth.py, views/account.py)
+    path("login/code/", auth.login_code, name="login_code"),
+    path("login/enrol/", auth.login_enrol, name="login_enrol"),
+    path("login/cancel/", auth.login_cancel, name="login_cancel"),
+    path("account/", account.account, name="account"),
+    path("account/password/", account.password_change, name="account_password"),
+    path(
+        "account/two-factor/enrol/",
+        account.two_factor_enrol_view,
+        name="account_two_factor_enrol",
+    ),
+    path(
+        "account/two-factor/recovery-codes/",
+        account.recovery_codes_view,
+        name="account_recovery_codes",
+    ),
+    path(
+        "account/two-factor/disable/",
+        account.two_factor_disable_view,
+        name="account_two_factor_disable",
+    ),
+    path("account/tokens/", account.api_token_create, name="account_token_create"),
+    path(
+        "account/tokens/<int:pk>/revoke/",
+        account.api_token_revoke,
+        name="account_token_revoke",
+    ),
     path("counterparties/", counterparties.counterparty_list, name="counterparty_list"),
     path("counterparties/new/", counterparties.counterparty_create, name="counterparty_create"),
     path(
@@ -50,6 +90,19 @@ urlpatterns = [
         contact_persons.contact_person_delete,
         name="contact_person_delete",
     ),
+    # VIP masking: audited reveals and CSV exports (accord/directory/masking.py, exports.py)
+    path(
+        "counterparties/<int:pk>/reveal/",
+        counterparties.counterparty_reveal,
+        name="counterparty_reveal",
+    ),
+    path(
+        "contact-persons/<int:pk>/reveal/",
+        contact_persons.contact_person_reveal,
+        name="contact_person_reveal",
+    ),
+    path("counterparties/export.csv", exports.counterparty_export, name="counterparty_export"),
+    path("contact-persons/export.csv", exports.contact_person_export, name="contact_person_export"),
     path("settings/properties/", settings.properties, name="settings_properties"),
     path("settings/properties/new/", settings.property_new, name="settings_property_new"),
     path(
@@ -62,10 +115,87 @@ urlpatterns = [
         settings.property_delete,
         name="settings_property_delete",
     ),
+    # Deals (accord/web/views/deals.py) and their settings (views/pipelines.py)
+    path("deals/", deals.deal_board, name="deal_board"),
+    path("deals/list/", deals.deal_list, name="deal_list"),
+    path("deals/new/", deals.deal_create, name="deal_create"),
+    path("deals/stages/<int:stage_pk>/", deals.deal_column, name="deal_column"),
+    path(
+        "deals/counterparties/",
+        deals.deal_counterparty_options,
+        name="deal_counterparty_options",
+    ),
+    path("deals/contacts/", deals.deal_contact_options, name="deal_contact_options"),
+    path("deals/<int:pk>/", deals.deal_card, name="deal_card"),
+    path("deals/<int:pk>/edit/", deals.deal_edit, name="deal_edit"),
+    path("deals/<int:pk>/move/", deals.deal_move, name="deal_move"),
+    path("deals/<int:pk>/delete/", deals.deal_delete, name="deal_delete"),
+    path("settings/pipelines/", pipelines.pipelines, name="settings_pipelines"),
+    path("settings/pipelines/add/", pipelines.pipeline_add, name="settings_pipeline_add"),
+    path("settings/pipelines/<int:pk>/", pipelines.pipeline_edit, name="settings_pipeline_edit"),
+    path(
+        "settings/pipelines/<int:pk>/stages/add/",
+        pipelines.stage_add,
+        name="settings_stage_add",
+    ),
+    path("settings/stages/<int:pk>/", pipelines.stage_edit, name="settings_stage_edit"),
+    path("settings/stages/<int:pk>/move/", pipelines.stage_move, name="settings_stage_move"),
+    path("settings/stages/<int:pk>/delete/", pipelines.stage_delete, name="settings_stage_delete"),
+    path(
+        "settings/lost-reasons/add/",
+        pipelines.lost_reason_add,
+        name="settings_lost_reason_add",
+    ),
     path("settings/classifiers/", settings.classifiers, name="settings_classifiers"),
     path(
         "settings/classifiers/<str:kind>/add/",
         settings.classifier_add,
         name="settings_classifier_add",
+    ),
+    # Settings -> users, departments, roles (accord/web/views/staff.py)
+    path("settings/users/", staff.users, name="settings_users"),
+    path("settings/users/new/", staff.user_new, name="settings_user_new"),
+    path("settings/users/<int:pk>/", staff.user_edit, name="settings_user_edit"),
+    path("settings/users/<int:pk>/password/", staff.user_password, name="settings_user_password"),
+    path("settings/users/<int:pk>/handover/", staff.user_handover, name="settings_user_handover"),
+    path("settings/departments/", staff.departments, name="settings_departments"),
+    path("settings/departments/add/", staff.department_add, name="settings_department_add"),
+    path("settings/departments/<int:pk>/", staff.department_edit, name="settings_department_edit"),
+    path(
+        "settings/departments/<int:pk>/move/",
+        staff.department_move,
+        name="settings_department_move",
+    ),
+    path(
+        "settings/departments/<int:pk>/delete/",
+        staff.department_delete,
+        name="settings_department_delete",
+    ),
+    path("settings/roles/", staff.roles, name="settings_roles"),
+    path("settings/roles/new/", staff.role_new, name="settings_role_new"),
+    path("settings/roles/<int:pk>/", staff.role_edit, name="settings_role_edit"),
+    path("settings/roles/<int:pk>/delete/", staff.role_delete, name="settings_role_delete"),
+    # History of cards and the audit log (accord/web/views/audit.py)
+    path(
+        "counterparties/<int:pk>/history/",
+        audit.counterparty_history,
+        name="counterparty_history",
+    ),
+    path(
+        "contact-persons/<int:pk>/history/",
+        audit.contact_person_history,
+        name="contact_person_history",
+    ),
+    path("settings/audit/", audit.audit_list, name="settings_audit"),
+    # ------------------------------------------------------------ catalog
+    path("catalog/", catalog_products.product_list, name="catalog_product_list"),
+    path("catalog/new/", catalog_products.product_create, name="catalog_product_create"),
+    path("catalog/<int:pk>/", catalog_products.product_card, name="catalog_product_card"),
+    path("catalog/<int:pk>/edit/", catalog_products.product_edit, name="catalog_product_edit"),
+    path("catalog/settings/", catalog_settings.catalog_settings, name="catalog_settings"),
+    path(
+        "catalog/settings/<str:kind>/add/",
+        catalog_settings.catalog_settings_add,
+        name="catalog_settings_add",
     ),
 ]

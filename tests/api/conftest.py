@@ -12,6 +12,7 @@ from django.test import Client
 from accord.core.models import AuditEvent
 from accord.directory.models import BankAccount, ContactDetail, ContactPerson, Counterparty, Tag
 from accord.users.services import token_create
+from tests.conftest import rows_of
 
 TRACKED = (
     Counterparty,
@@ -70,6 +71,6 @@ def db_state() -> Callable[[], dict[str, list[dict[str, Any]]]]:
     """Every row of the directory tables and the audit trail, to prove a refusal wrote nothing."""
 
     def state() -> dict[str, list[dict[str, Any]]]:
-        return {m._meta.label: list(m.objects.order_by("pk").values()) for m in TRACKED}
+        return rows_of(TRACKED)
 
     return state

@@ -46,14 +46,14 @@ def test_director_sees_all_but_may_only_view_and_export(org):
     CounterpartyFactory(name="X")
     CounterpartyFactory(name="Y")
     assert names(director) == {"X", "Y"}
-    assert grant(director, "directory.counterparty").actions == {"view", "export"}
+    assert grant(director, "directory.counterparty").actions == {"view", "export", "reveal"}
 
 
 def test_two_roles_combine_actions_and_take_the_widest_scope(org):
     user = UserFactory(roles=["manager", "director"], department=org["moscow"])
     g = grant(user, "directory.counterparty")
     assert g.scope == Scope.ALL
-    assert g.actions == {"view", "add", "change", "export"}
+    assert g.actions == {"view", "add", "change", "export", "reveal"}
 
 
 def test_a_role_without_view_does_not_widen_the_scope(org):

@@ -1,4 +1,8 @@
-"""Contact persons: what the API accepts and answers."""
+"""Contact persons: what the API accepts and answers.
+
+The details of a VIP contact person (or of any person of a VIP counterparty) are masked in
+every answer; only `POST /contact-persons/{id}/reveal` answers them unmasked (audited).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ from ninja import Field, Schema
 
 from accord.api.pagination import Paged
 from accord.api.schemas.common import Id, InSchema
-from accord.api.schemas.counterparties import CounterpartyFilters
+from accord.api.schemas.counterparties import INCLUDE_VIP, CounterpartyFilters, DirectoryFilters
+from accord.directory.masking import person_contacts
 from accord.directory.models import ContactPerson
 
 ContactPersonSort = Literal["name", "-name", "created", "-created", "inn"]
@@ -58,9 +63,9 @@ class ContactPersonOut(Schema):
     is_vip: bool
     notes: str
     custom: dict[str, Any]
-    phones: list[str] = Field(description="E.164.")
-    emails: list[str]
-    messengers: list[MessengerOut]
+    phones: list[str] = Field(description="E.164; masked for a VIP person.")
+    emails: list[str] = Field(description="Masked for a VIP person.")
+    messengers: list[MessengerOut] = Field(description="Handles masked for a VIP person.")
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -70,19 +75,15 @@ class ContactPersonOut(Schema):
 
     @staticmethod
     def resolve_phones(obj: ContactPerson) -> list[str]:
-        return [d.value for d in obj.details.all() if d.kind == "phone"]
+        return person_contacts(obj).phones
 
     @staticmethod
     def resolve_emails(obj: ContactPerson) -> list[str]:
-        return [d.value for d in obj.details.all() if d.kind == "email"]
+        return person_contacts(obj).emails
 
     @staticmethod
     def resolve_messengers(obj: ContactPerson) -> list[dict[str, str]]:
-        return [
-            {"service": d.service, "value": d.value}
-            for d in obj.details.all()
-            if d.kind == "messenger"
-        ]
+        return [{"service": s, "value": v} for s, v in person_contacts(obj).messengers]
 
 
 class ContactPersonPage(Paged[ContactPersonOut]):
@@ -94,3 +95,21 @@ class ContactPersonListParams(CounterpartyFilters):
 
     counterparty: Id | None = Field(None, description="Id of the counterparty.")
     sort: ContactPersonSort = Field("name", description="`inn` sorts by the counterparty's INN.")
+
+
+class ContactPersonContactsOut(Schema):
+    """A contact person's details, unmasked: the answer of a reveal."""
+
+    id: int
+    phones: list[str]
+    emails: list[str]
+    messengers: list[MessengerOut]
+
+
+class ContactPersonExportParams(DirectoryFilters):
+    """The list's search, filters and sort, without paging: the export holds every row."""
+
+    q: str = Field("", max_length=200, description="Search text.")
+    counterparty: Id | None = Field(None, description="Id of the counterparty.")
+    sort: ContactPersonSort = "name"
+    include_vip: bool = INCLUDE_VIP

@@ -1,4 +1,8 @@
-"""Counterparties: what the API accepts and answers."""
+"""Counterparties: what the API accepts and answers.
+
+The contact details of a VIP counterparty (`directory.masking.MASKED_FIELDS`) are masked in
+every answer; only `POST /counterparties/{id}/reveal` answers them unmasked (audited).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from ninja import Field, Schema
 
 from accord.api.pagination import ListParams, Paged
 from accord.api.schemas.common import Id, InSchema
+from accord.directory.masking import counterparty_contacts
 from accord.directory.models import Counterparty, CounterpartyKind, CounterpartyStatus, Relation
 from accord.directory.selectors import COUNTERPARTY_FILTERS
 
@@ -70,10 +75,10 @@ class CounterpartyOut(Schema):
     inn: str
     kpp: str
     ogrn: str
-    legal_address: str
-    actual_address: str
-    phone: str = Field(description="E.164, or empty.")
-    email: str
+    legal_address: str = Field(description="Masked for a VIP counterparty.")
+    actual_address: str = Field(description="Masked for a VIP counterparty.")
+    phone: str = Field(description="E.164, or empty; masked for a VIP counterparty.")
+    email: str = Field(description="Masked for a VIP counterparty.")
     website: str
     responsible_id: int | None
     responsible_name: str
@@ -90,6 +95,22 @@ class CounterpartyOut(Schema):
     updated_at: dt.datetime
 
     @staticmethod
+    def resolve_phone(obj: Counterparty) -> str:
+        return counterparty_contacts(obj).phone
+
+    @staticmethod
+    def resolve_email(obj: Counterparty) -> str:
+        return counterparty_contacts(obj).email
+
+    @staticmethod
+    def resolve_legal_address(obj: Counterparty) -> str:
+        return counterparty_contacts(obj).legal_address
+
+    @staticmethod
+    def resolve_actual_address(obj: Counterparty) -> str:
+        return counterparty_contacts(obj).actual_address
+
+    @staticmethod
     def resolve_responsible_name(obj: Counterparty) -> str:
         return str(obj.responsible) if obj.responsible_id else ""
 
@@ -102,8 +123,18 @@ class CounterpartyPage(Paged[CounterpartyOut]):
     pass
 
 
-class CounterpartyFilters(ListParams):
-    """Filters of the counterparty list (the contact-person list takes them too)."""
+class CounterpartyContactsOut(Schema):
+    """A counterparty's contact details, unmasked: the answer of a reveal."""
+
+    id: int
+    phone: str
+    email: str
+    legal_address: str
+    actual_address: str
+
+
+class DirectoryFilters(Schema):
+    """Filters of the counterparty list (the contact-person list and the exports take them)."""
 
     kind: CounterpartyKind | None = None
     relation: Relation | None = None
@@ -119,5 +150,23 @@ class CounterpartyFilters(ListParams):
         return self.model_dump(include=set(COUNTERPARTY_FILTERS), exclude_none=True, mode="json")
 
 
+class CounterpartyFilters(ListParams, DirectoryFilters):
+    """The list's paging parameters and its filters."""
+
+
 class CounterpartyListParams(CounterpartyFilters):
     sort: CounterpartySort = "name"
+
+
+INCLUDE_VIP = Field(
+    False,
+    description="Include VIP contact details unmasked; needs the `reveal` permission (else 403).",
+)
+
+
+class CounterpartyExportParams(DirectoryFilters):
+    """The list's search, filters and sort, without paging: the export holds every row."""
+
+    q: str = Field("", max_length=200, description="Search text.")
+    sort: CounterpartySort = "name"
+    include_vip: bool = INCLUDE_VIP

@@ -1,14 +1,24 @@
-"""What every web view shares: the signed-in request type, 404 for hidden rows, htmx answers."""
+"""What every web view shares: the signed-in request type, 404 for hidden rows, htmx answers,
+and the audit record of every refusal (403).
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.handlers.exception import response_for_exception
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django_htmx.http import HttpResponseClientRedirect
 
-from accord.core.errors import NotFoundError
+from accord.core.audit import AccessRefusedError, log_refusal
+from accord.core.errors import NotFoundError, PermissionDeniedError
 from accord.directory import selectors
 from accord.directory.models import ContactPerson, Counterparty
 from accord.users.access import can
@@ -19,6 +29,7 @@ if TYPE_CHECKING:
     from accord.users.models import User
 
 COUNTERPARTY = "directory.counterparty"
+logger = logging.getLogger(__name__)
 
 
 class AuthedRequest(HttpRequest):
@@ -59,3 +70,58 @@ def contact_person_or_404(request: AuthedRequest, pk: int) -> ContactPerson:
 def counterparty_perms(user: User) -> dict[str, bool]:
     """Which counterparty actions the user has, for showing or hiding buttons."""
     return {action: can(user, action, COUNTERPARTY) for action in ("add", "change", "delete")}
+
+
+def admin_page(object_type: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., Any]]:
+    """Guard an administrative page: without "view" on `object_type`, 403 (and audited).
+
+    Administrative pages are no secret, so a refusal says so, unlike a hidden row. A
+    selector's NotFoundError inside the page is a plain 404.
+    """
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., Any]:
+        @login_required
+        @wraps(view)
+        def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not can(request.user, "view", object_type):
+                raise AccessRefusedError("view", object_type)
+            try:
+                return view(request, *args, **kwargs)
+            except NotFoundError:
+                raise Http404 from None
+
+        return wrapper
+
+    return decorate
+
+
+class RefusedAccessMiddleware:
+    """The one place where a web view's refusal (403) is written to the audit trail.
+
+    A view refuses with Django's PermissionDenied, or lets a service's PermissionDeniedError
+    through; either way the request ends in the 403 page and an `access.refused` event.
+    Not-found answers (404) are not recorded. Listed after UserLanguageMiddleware, which
+    attributes the event to the client's IP address.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if not isinstance(exc, PermissionDenied | PermissionDeniedError):
+            return None
+        try:
+            log_refusal(
+                actor=getattr(request, "user", None),
+                method=request.method or "",
+                path=request.path,
+                refused=exc,
+            )
+        except DatabaseError:  # the refusal still answers 403 when the trail cannot be written
+            logger.exception("Could not record a refused request to %s", request.path)
+        if isinstance(exc, PermissionDeniedError):
+            return response_for_exception(request, PermissionDenied(exc.message))
+        return None

@@ -1,4 +1,5 @@
-"""Contact persons: the list, and add/edit/delete from the counterparty card.
+"""Contact persons: the list, add/edit/delete from the counterparty card, and the audited
+reveal of a VIP person's details on the card (masked everywhere else, `directory.masking`).
 
 On the card the forms open in a dialog (htmx); a saved change answers the card's refreshed
 `contacts` partial and closes the dialog. Without htmx the same URLs are whole pages.
@@ -14,11 +15,12 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from accord.core.errors import DomainError
 from accord.directory import selectors, services
+from accord.directory.masking import CONTACT_PERSON, is_vip, may_reveal, person_contacts
 from accord.directory.models import ContactPerson, Counterparty
 from accord.web.forms.contact_persons import ContactPersonForm, ContactPersonSearchForm
 from accord.web.forms.errors import DomainForm, attempt, submit
@@ -29,7 +31,13 @@ from accord.web.views.base import (
     go,
     is_fragment,
 )
-from accord.web.views.counterparties import contacts_context, person_view
+from accord.web.views.counterparties import (
+    PersonView,
+    card_page,
+    contacts_context,
+    export_context,
+    person_view,
+)
 
 LIST = "contact_persons/list.html"
 FORM = "contact_persons/form.html"
@@ -47,7 +55,14 @@ def list_context(request: AuthedRequest) -> dict[str, Any]:
     except DomainError:
         error = _("This page link is out of date. Start again from the first page.")
     rows = [person_view(p) for p in page.items] if page else []
-    return {"values": values, "page": page, "rows": rows, "count": count, "error": error}
+    return {
+        "values": values,
+        "page": page,
+        "rows": rows,
+        "count": count,
+        "error": error,
+        "export": export_context(request, CONTACT_PERSON),
+    }
 
 
 @login_required
@@ -87,7 +102,32 @@ def saved(request: AuthedRequest, counterparty_id: int, message: str) -> HttpRes
     return trigger_client_event(response, "accord:modal-close")
 
 
+class VipContactPersonForm(ContactPersonForm):
+    """The edit form of a VIP person for a user who may not reveal: details show masked,
+    read-only, and never reach the service, which then keeps the stored ones."""
+
+    WITHHELD = ("phones", "emails", "messengers")
+
+    def __init__(self, *args: Any, instance: ContactPerson, **kwargs: Any) -> None:
+        super().__init__(*args, instance=instance, **kwargs)
+        shown = person_contacts(instance)
+        self.initial["phones"] = shown.phones
+        self.initial["emails"] = shown.emails
+        self.initial["messengers"] = [{"service": s, "value": v} for s, v in shown.messengers]
+        for name in self.WITHHELD:
+            self.fields[name].disabled = True
+
+    def to_service(self) -> dict[str, Any]:
+        return {k: v for k, v in super().to_service().items() if k not in self.WITHHELD}
+
+
 def _form(request: AuthedRequest, person: ContactPerson | None = None) -> ContactPersonForm:
+    if person is not None and is_vip(person) and not may_reveal(request.user, CONTACT_PERSON):
+        return VipContactPersonForm(
+            request.POST if request.method == "POST" else None,
+            definitions=selectors.property_definitions(target="contact_person"),
+            instance=person,
+        )
     return ContactPersonForm(
         request.POST if request.method == "POST" else None,
         definitions=selectors.property_definitions(target="contact_person"),
@@ -142,3 +182,15 @@ def contact_person_delete(request: AuthedRequest, pk: int) -> HttpResponse:
         "in_modal": is_fragment(request),
     }
     return render(request, f"{DELETE}#confirm" if is_fragment(request) else DELETE, context)
+
+
+@login_required
+@require_POST
+def contact_person_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A VIP person's details unmasked on the card (htmx: that person's block only)."""
+    person = contact_person_or_404(request, pk)
+    shown = services.contact_person_reveal(actor=request.user, contact_person=person)
+    item = PersonView(person, shown.phones, shown.emails, shown.messengers, masked=False)
+    if is_fragment(request):
+        return render(request, "counterparties/card.html#person_details", {"item": item})
+    return card_page(request, counterparty_or_404(request, person.counterparty_id), revealed=item)

@@ -1,5 +1,9 @@
 """Counterparty pages: the list, the card, the create/edit form with its live
-validation, and delete.
+validation, delete, and the audited reveal of a VIP card's contact details.
+
+VIP contact details are masked on every page (`directory.masking`); the card's "Show"
+button (POST, htmx) asks `services.counterparty_reveal` for them, which checks the
+permission and records the reveal.
 
 Each page has one context builder; an htmx request for a fragment gets the same context
 rendered through the page's inline partial (`template.html#partial`).
@@ -22,9 +26,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accord.core.errors import DomainError
 from accord.directory import selectors, services
+from accord.directory.masking import (
+    CONTACT_PERSON,
+    COUNTERPARTY,
+    MASKED_FIELDS,
+    CounterpartyContacts,
+    counterparty_contacts,
+    is_vip,
+    may_reveal,
+    person_contacts,
+)
 from accord.directory.models import ContactPerson, Counterparty, PropertyDefinition, PropertyKind
 from accord.directory.selectors import COUNTERPARTY_SORTS
 from accord.directory.services import DuplicatePolicy
+from accord.users.access import can
 from accord.web.forms.counterparties import CounterpartyFilterForm, CounterpartyForm
 from accord.web.forms.errors import DomainForm, attempt, submit
 from accord.web.views.base import (
@@ -34,6 +49,7 @@ from accord.web.views.base import (
     go,
     is_fragment,
 )
+from accord.web.views.deals import counterparty_deals_context as deals_block
 from accord.web.views.validation import validate_counterparty_form
 
 LIST = "counterparties/list.html"
@@ -80,7 +96,10 @@ def list_context(request: AuthedRequest) -> dict[str, Any]:
         )  # fmt: skip
     except DomainError:
         error = _("This page link is out of date. Start again from the first page.")
+    rows = [(cp, counterparty_contacts(cp)) for cp in result.page.items] if result else []
     return {
+        "rows": rows,
+        "export": export_context(request, COUNTERPARTY),
         "filters": form,
         "values": values,
         "filtered": bool(values["q"] or filters),
@@ -89,6 +108,16 @@ def list_context(request: AuthedRequest) -> dict[str, Any]:
         "result": result,
         "error": error,
         "can": counterparty_perms(request.user),
+    }
+
+
+def export_context(request: AuthedRequest, object_type: str) -> dict[str, Any]:
+    """The list's Export form: shown with "export"; the VIP tick only with "reveal" too."""
+    params = [(k, v) for k, v in request.GET.items() if k not in ("cursor", "include_vip") and v]
+    return {
+        "allowed": can(request.user, "export", object_type),
+        "may_include_vip": may_reveal(request.user, object_type),
+        "params": params,
     }
 
 
@@ -108,16 +137,13 @@ class PersonView:
     phones: list[str]
     emails: list[str]
     messengers: list[tuple[str, str]]
+    masked: bool = False  # the values are VIP masks; a reveal would show them
 
 
-def person_view(person: ContactPerson) -> PersonView:
-    details = list(person.details.all())
-    return PersonView(
-        person=person,
-        phones=[d.value for d in details if d.kind == "phone"],
-        emails=[d.value for d in details if d.kind == "email"],
-        messengers=[(d.service, d.value) for d in details if d.kind == "messenger"],
-    )
+def person_view(person: ContactPerson, *, revealed: bool = False) -> PersonView:
+    """A person's details as a page shows them: masked for a VIP unless just revealed."""
+    shown = person_contacts(person, revealed=revealed)
+    return PersonView(person, shown.phones, shown.emails, shown.messengers, shown.masked)
 
 
 def property_value(definition: PropertyDefinition, value: Any) -> Any:
@@ -132,36 +158,103 @@ def property_value(definition: PropertyDefinition, value: Any) -> Any:
     return value
 
 
-def contacts_context(request: AuthedRequest, cp: Counterparty) -> dict[str, Any]:
-    """The card's `contacts` partial, also answered after a contact person is saved."""
+def contacts_context(
+    request: AuthedRequest, cp: Counterparty, revealed: PersonView | None = None
+) -> dict[str, Any]:
+    """The card's `contacts` partial, also answered after a contact person is saved.
+
+    `revealed` replaces its person's masked row (a reveal answered without htmx).
+    """
+    people = [person_view(p) for p in cp.contact_persons.all()]
+    if revealed is not None:
+        people = [revealed if v.person.pk == revealed.person.pk else v for v in people]
     return {
         "cp": cp,
-        "contacts": [person_view(p) for p in cp.contact_persons.all()],
+        "contacts": people,
         "can": counterparty_perms(request.user),
+        "can_reveal_person": may_reveal(request.user, CONTACT_PERSON),
     }
 
 
-def card_context(request: AuthedRequest, cp: Counterparty) -> dict[str, Any]:
+def card_context(
+    request: AuthedRequest, cp: Counterparty, revealed: PersonView | None = None
+) -> dict[str, Any]:
     definitions = selectors.property_definitions(target="counterparty")
     custom = [
         (d, property_value(d, cp.custom[d.code]))
         for d in definitions
         if cp.custom.get(d.code) not in (None, "")
     ]
-    return {**contacts_context(request, cp), "custom": custom}
+    return {
+        **contacts_context(request, cp, revealed),
+        "custom": custom,
+        "shown": counterparty_contacts(cp),
+        "can_reveal": may_reveal(request.user, COUNTERPARTY),
+    }
 
 
 @login_required
 @require_GET
 def counterparty_card(request: AuthedRequest, pk: int) -> HttpResponse:
     cp = counterparty_or_404(request, pk)
-    return render(request, CARD, card_context(request, cp))
+    return render(request, CARD, card_context(request, cp) | deals_block(request, cp))
+
+
+@login_required
+@require_POST
+def counterparty_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The card's contact details unmasked (htmx: that block only); refused without "reveal"."""
+    cp = counterparty_or_404(request, pk)
+    shown = services.counterparty_reveal(actor=request.user, counterparty=cp)
+    if is_fragment(request):
+        return render(request, f"{CARD}#cp_contacts", {"cp": cp, "shown": shown})
+    return card_page(request, cp, shown=shown)
+
+
+def card_page(
+    request: AuthedRequest,
+    cp: Counterparty,
+    *,
+    shown: CounterpartyContacts | None = None,
+    revealed: PersonView | None = None,
+) -> HttpResponse:
+    """The whole card with a just-revealed block: a reveal's answer when htmx is off."""
+    context = card_context(request, cp, revealed) | deals_block(request, cp)
+    return render(request, CARD, context | ({"shown": shown} if shown else {}))
 
 
 # ---------------------------------------------------------------- create, edit, validate
 
 
+class VipCounterpartyForm(CounterpartyForm):
+    """The edit form of a VIP counterparty for a user who may not reveal its details.
+
+    The contact fields show masks, read-only, and never reach the service, so the stored
+    values stay as they are (the service takes a missing field as unchanged).
+    """
+
+    WITHHELD = MASKED_FIELDS[COUNTERPARTY]
+
+    def __init__(self, *args: Any, instance: Counterparty, **kwargs: Any) -> None:
+        super().__init__(*args, instance=instance, **kwargs)
+        shown = counterparty_contacts(instance)
+        for name in self.WITHHELD:
+            self.fields[name].disabled = True
+            self.initial[name] = getattr(shown, name)
+
+    def to_service(self) -> dict[str, Any]:
+        data = super().to_service()
+        return {k: v for k, v in data.items() if k not in self.WITHHELD}
+
+
 def counterparty_form(request: AuthedRequest, cp: Counterparty | None = None) -> CounterpartyForm:
+    if cp is not None and is_vip(cp) and not may_reveal(request.user, COUNTERPARTY):
+        return VipCounterpartyForm(
+            request.POST if request.method == "POST" else None,
+            user=request.user,
+            definitions=selectors.property_definitions(target="counterparty"),
+            instance=cp,
+        )
     return CounterpartyForm(
         request.POST if request.method == "POST" else None,
         user=request.user,

@@ -6,12 +6,9 @@ URL answers 404, whatever the method. Writes are checked again by the services.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,7 +22,7 @@ from accord.directory.models import PropertyDefinition
 from accord.users.access import can
 from accord.web.forms.errors import DomainForm, attempt, submit
 from accord.web.forms.settings import ClassifierForm, PropertyDefinitionForm
-from accord.web.views.base import AuthedRequest, go, is_fragment
+from accord.web.views.base import AuthedRequest, admin_page, go, is_fragment
 
 SETTINGS = settings_services.SETTINGS_TYPE
 PROPERTIES = "settings/properties.html"
@@ -44,17 +41,7 @@ CLASSIFIER_KINDS = {
 }
 
 
-def settings_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A signed-in user who may not view the settings gets 404 before anything else."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can(request.user, "view", SETTINGS):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+settings_page = admin_page(SETTINGS)
 
 
 def settings_perms(request: AuthedRequest) -> dict[str, bool]:

@@ -125,6 +125,11 @@ class Command(BaseCommand):
                 f"{c.counterparties / seconds:,.0f} counterparties/s{peak_rss()})."
             )
         )
+        k = result.catalog
+        self.stdout.write(
+            f"      {k.products:,} products in {k.groups:,} groups, {k.variants:,} variants, "
+            f"{k.prices:,} prices, {k.stock:,} stock rows; {result.deals:,} deals."
+        )
         for login in result.staff.kept:
             self.stdout.write(f"Existing user {login} is not a demo user: left as it was.")
 

@@ -1,0 +1,65 @@
+"""Makers of one object per kind, owned by a given user, for the security matrix."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+from accord.directory.models import PropertyDefinition
+from accord.users.models import Role
+from accord.users.services import token_create
+from tests.factories import (
+    ContactPersonFactory,
+    CounterpartyFactory,
+    DealFactory,
+    DepartmentFactory,
+    PriceTypeFactory,
+    ProductFactory,
+    UserFactory,
+    VariantFactory,
+    WarehouseFactory,
+    sales_pipeline,
+)
+
+_numbers = itertools.count(1)
+
+
+def _property_definition(owner: Any) -> Any:
+    n = next(_numbers)
+    return PropertyDefinition.objects.create(
+        target=PropertyDefinition.Target.COUNTERPARTY,
+        code=f"prop{n}",
+        name=f"Prop {n}",
+        kind="text",
+    )
+
+
+def _role(owner: Any) -> Any:
+    n = next(_numbers)
+    return Role.objects.create(code=f"role{n}", name=f"Role {n}", rules={})
+
+
+def _token(owner: Any) -> Any:
+    token, _raw = token_create(actor=None, username=owner.username, name="matrix")
+    return token
+
+
+MAKERS: dict[str, Callable[[Any], Any]] = {
+    "counterparty": lambda owner: CounterpartyFactory(responsible=owner),
+    "contact_person": lambda owner: ContactPersonFactory(
+        counterparty=CounterpartyFactory(responsible=owner)
+    ),
+    "deal": lambda owner: DealFactory(responsible=owner),
+    "token": _token,
+    "property_definition": _property_definition,
+    "user": lambda owner: UserFactory(roles=["manager"]),
+    "department": lambda owner: DepartmentFactory(),
+    "role": _role,
+    "pipeline": lambda owner: sales_pipeline(),
+    "stage": lambda owner: sales_pipeline().stages.first(),
+    "product": lambda owner: ProductFactory(),
+    "variant": lambda owner: VariantFactory(),
+    "price_type": lambda owner: PriceTypeFactory(),
+    "warehouse": lambda owner: WarehouseFactory(),
+}

@@ -1,0 +1,188 @@
+"""How each route is protected: every route of `routes.py` must be named here.
+
+A new view or endpoint that is not classified fails `test_every_route_is_classified`, so
+nobody can add a route that the IDOR matrix does not check. Classify by what the route
+touches:
+
+- `Owned(kind)`: one object that has an owner (a counterparty, a deal): another manager's
+  object must answer 404 exactly like a missing id, and a write must change nothing.
+- `Admin()`: administration: a manager is refused (403), nothing changes.
+- `Collection()`: a list or a form with no object id; what it shows goes through
+  `visible_to`, which the visibility and aggregate tests check.
+- `Shared(reason)`: objects every signed-in user may see (the catalog) or that belong to the
+  requester alone by construction (own account pages).
+- `Public(reason)`: needs no sign-in or shows no data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Owned:
+    kind: str  # a maker in objects.py
+    param: str | None = "pk"  # the path parameter holding the id; None when it is in the body
+    body: dict[str, Any] = field(default_factory=dict)  # "@id" is replaced by the object's id
+
+
+@dataclass(frozen=True)
+class Admin:
+    kind: str | None = None  # a maker for routes with an id (the object may belong to anyone)
+    param: str | None = None
+    value: str | None = None  # a fixed value for a non-id parameter (e.g. a classifier kind)
+
+
+@dataclass(frozen=True)
+class Collection:
+    pass
+
+
+@dataclass(frozen=True)
+class Shared:
+    reason: str
+    kind: str | None = None  # a maker, so the safe-reads crawl reaches the real page
+    param: str | None = None
+
+
+@dataclass(frozen=True)
+class Public:
+    reason: str
+
+
+Rule = Owned | Admin | Collection | Shared | Public
+
+CATALOG = "the catalog is company-wide: every user who may view products sees all of it"
+PIPELINES = "pipelines and stages are company-wide; the deals shown go through visible_to"
+SIGN_IN = "a step of the requester's own sign-in"
+ACCOUNT = "the requester's own account"
+
+WEB: dict[str, Rule] = {
+    "healthz": Public("liveness probe for load balancers; reveals no data"),
+    "set_language": Public("Django's language switch; stores a cookie"),
+    "web:home": Public("redirects to the counterparty list"),
+    "web:login": Public("the sign-in form"),
+    "web:login_code": Public(SIGN_IN),
+    "web:login_enrol": Public(SIGN_IN),
+    "web:login_cancel": Public(SIGN_IN),
+    "web:logout": Public("ends the requester's own session"),
+    "web:language": Public("stores the requester's own language"),
+    "web:account": Shared(ACCOUNT),
+    "web:account_password": Shared(ACCOUNT),
+    "web:account_two_factor_enrol": Shared(ACCOUNT),
+    "web:account_recovery_codes": Shared(ACCOUNT),
+    "web:account_two_factor_disable": Shared(ACCOUNT),
+    "web:account_token_create": Shared(ACCOUNT),
+    "web:account_token_revoke": Owned("token"),
+    # Directory
+    "web:counterparty_list": Collection(),
+    "web:counterparty_create": Collection(),
+    "web:counterparty_validate": Collection(),
+    "web:counterparty_export": Collection(),
+    "web:counterparty_card": Owned("counterparty"),
+    "web:counterparty_edit": Owned("counterparty"),
+    "web:counterparty_validate_existing": Owned("counterparty"),
+    "web:counterparty_delete": Owned("counterparty"),
+    "web:counterparty_history": Owned("counterparty"),
+    "web:counterparty_reveal": Owned("counterparty"),
+    "web:contact_person_create": Owned("counterparty"),
+    "web:contact_person_list": Collection(),
+    "web:contact_person_export": Collection(),
+    "web:contact_person_edit": Owned("contact_person"),
+    "web:contact_person_delete": Owned("contact_person"),
+    "web:contact_person_history": Owned("contact_person"),
+    "web:contact_person_reveal": Owned("contact_person"),
+    # Deals
+    "web:deal_board": Collection(),
+    "web:deal_list": Collection(),
+    "web:deal_create": Collection(),
+    "web:deal_counterparty_options": Collection(),
+    "web:deal_contact_options": Collection(),
+    "web:deal_column": Shared(PIPELINES, "stage", "stage_pk"),
+    "web:deal_card": Owned("deal"),
+    "web:deal_edit": Owned("deal"),
+    "web:deal_move": Owned("deal"),
+    "web:deal_delete": Owned("deal"),
+    # Catalog
+    "web:catalog_product_list": Collection(),
+    "web:catalog_product_create": Collection(),
+    "web:catalog_product_card": Shared(CATALOG, "product", "pk"),
+    "web:catalog_product_edit": Shared(CATALOG, "product", "pk"),
+    "web:catalog_settings": Admin(),
+    "web:catalog_settings_add": Admin(param="kind", value="warehouse"),
+    # Settings
+    "web:settings_properties": Admin(),
+    "web:settings_property_new": Admin(),
+    "web:settings_property_edit": Admin("property_definition", "pk"),
+    "web:settings_property_delete": Admin("property_definition", "pk"),
+    "web:settings_classifiers": Admin(),
+    "web:settings_classifier_add": Admin(param="kind", value="source"),
+    "web:settings_pipelines": Admin(),
+    "web:settings_pipeline_add": Admin(),
+    "web:settings_pipeline_edit": Admin("pipeline", "pk"),
+    "web:settings_stage_add": Admin("pipeline", "pk"),
+    "web:settings_stage_edit": Admin("stage", "pk"),
+    "web:settings_stage_move": Admin("stage", "pk"),
+    "web:settings_stage_delete": Admin("stage", "pk"),
+    "web:settings_lost_reason_add": Admin(),
+    "web:settings_users": Admin(),
+    "web:settings_user_new": Admin(),
+    "web:settings_user_edit": Admin("user", "pk"),
+    "web:settings_user_password": Admin("user", "pk"),
+    "web:settings_user_handover": Admin("user", "pk"),
+    "web:settings_departments": Admin(),
+    "web:settings_department_add": Admin(),
+    "web:settings_department_edit": Admin("department", "pk"),
+    "web:settings_department_move": Admin("department", "pk"),
+    "web:settings_department_delete": Admin("department", "pk"),
+    "web:settings_roles": Admin(),
+    "web:settings_role_new": Admin(),
+    "web:settings_role_edit": Admin("role", "pk"),
+    "web:settings_role_delete": Admin("role", "pk"),
+    "web:settings_audit": Admin(),
+}
+
+API: dict[str, Rule] = {
+    "GET /api/v1/counterparties": Collection(),
+    "POST /api/v1/counterparties": Collection(),
+    "GET /api/v1/counterparties/export.csv": Collection(),
+    "GET /api/v1/counterparties/{id}": Owned("counterparty", "id"),
+    "PATCH /api/v1/counterparties/{id}": Owned("counterparty", "id", {"name": "Taken over"}),
+    "DELETE /api/v1/counterparties/{id}": Owned("counterparty", "id"),
+    "POST /api/v1/counterparties/{id}/reveal": Owned("counterparty", "id"),
+    "GET /api/v1/contact-persons": Collection(),
+    "GET /api/v1/contact-persons/export.csv": Collection(),
+    "POST /api/v1/contact-persons": Owned(
+        "counterparty", None, {"counterparty_id": "@id", "name": "Planted Person"}
+    ),
+    "GET /api/v1/contact-persons/{id}": Owned("contact_person", "id"),
+    "PATCH /api/v1/contact-persons/{id}": Owned("contact_person", "id", {"name": "Renamed"}),
+    "DELETE /api/v1/contact-persons/{id}": Owned("contact_person", "id"),
+    "POST /api/v1/contact-persons/{id}/reveal": Owned("contact_person", "id"),
+    "GET /api/v1/deals": Collection(),
+    "POST /api/v1/deals": Owned("counterparty", None, {"counterparty_id": "@id", "title": "X"}),
+    "GET /api/v1/deals/{id}": Owned("deal", "id"),
+    "PATCH /api/v1/deals/{id}": Owned("deal", "id", {"title": "Taken over"}),
+    "POST /api/v1/deals/{id}/move": Owned("deal", "id", {"stage_id": 1}),
+    "GET /api/v1/pipelines": Collection(),
+    "GET /api/v1/pipelines/{id}": Shared(PIPELINES, "pipeline", "id"),
+    "GET /api/v1/products": Collection(),
+    "POST /api/v1/products": Collection(),
+    "GET /api/v1/products/{id}": Shared(CATALOG, "product", "id"),
+    "PATCH /api/v1/products/{id}": Shared(CATALOG, "product", "id"),
+    "PUT /api/v1/products/{id}/prices": Shared(CATALOG, "product", "id"),
+    "GET /api/v1/variants": Collection(),
+    "POST /api/v1/variants": Collection(),
+    "GET /api/v1/variants/{id}": Shared(CATALOG, "variant", "id"),
+    "PATCH /api/v1/variants/{id}": Shared(CATALOG, "variant", "id"),
+    "GET /api/v1/price-types": Collection(),
+    "POST /api/v1/price-types": Admin(),
+    "GET /api/v1/price-types/{id}": Shared(CATALOG, "price_type", "id"),
+    "PATCH /api/v1/price-types/{id}": Admin("price_type", "id"),
+    "GET /api/v1/warehouses": Collection(),
+    "POST /api/v1/warehouses": Admin(),
+    "GET /api/v1/warehouses/{id}": Shared(CATALOG, "warehouse", "id"),
+    "PATCH /api/v1/warehouses/{id}": Admin("warehouse", "id"),
+    "GET /api/v1/audit-events": Admin(),
+}
