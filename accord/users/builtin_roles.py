@@ -38,3 +38,20 @@ BUILTIN_ROLES: dict[str, dict[str, Any]] = {
         },
     },
 }
+
+
+# Role names are data that users see and edit, so they are stored in the installation's
+# language (ACCORD_LANGUAGE) when a role is created, not translated on display.
+LOCAL_NAMES: dict[str, dict[str, str]] = {
+    "ru": {
+        "manager": "Менеджер",
+        "head": "Руководитель отдела",
+        "director": "Директор",
+        "admin": "Администратор",
+    },
+}
+
+
+def builtin_role_name(code: str, language: str) -> str:
+    """The name a new built-in role gets in an installation speaking `language`."""
+    return LOCAL_NAMES.get(language[:2], {}).get(code, BUILTIN_ROLES[code]["name"])

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from accord.core.audit import log_action
 from accord.core.errors import ValidationFailedError
-from accord.users.builtin_roles import BUILTIN_ROLES
+from accord.users.builtin_roles import BUILTIN_ROLES, builtin_role_name
 from accord.users.errors import UnknownRoleError, UserNotFoundError
 from accord.users.models import ApiToken, Department, Role, User
 
@@ -23,9 +24,8 @@ TOKEN_PREFIX = "acc_"  # noqa: S105 (a public marker, not a secret)
 def roles_ensure_builtin() -> None:
     """Create the built-in roles that are missing; leave edited ones alone."""
     for code, spec in BUILTIN_ROLES.items():
-        Role.objects.get_or_create(
-            code=code, defaults={"name": spec["name"], "rules": spec["rules"]}
-        )
+        name = builtin_role_name(code, settings.LANGUAGE_CODE)
+        Role.objects.get_or_create(code=code, defaults={"name": name, "rules": spec["rules"]})
 
 
 @transaction.atomic

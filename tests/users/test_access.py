@@ -5,6 +5,7 @@ import pytest
 from accord.directory.models import Counterparty
 from accord.users.access import can, grant
 from accord.users.models import Role, Scope
+from accord.users.services import roles_ensure_builtin
 from tests.factories import CounterpartyFactory, DepartmentFactory, UserFactory
 
 
@@ -88,3 +89,14 @@ def test_user_without_roles_sees_nothing_and_superuser_everything(db):
 def test_inactive_user_may_do_nothing(db):
     user = UserFactory(roles=["admin"], is_active=False)
     assert grant(user, "directory.counterparty").scope is None
+
+
+def test_builtin_roles_are_named_in_the_installations_language(db, settings):
+    from accord.users.builtin_roles import builtin_role_name
+
+    assert builtin_role_name("head", "ru") == "Руководитель отдела"
+    assert builtin_role_name("head", "en") == "Head of department"
+    settings.LANGUAGE_CODE = "ru"
+    Role.objects.all().delete()
+    roles_ensure_builtin()
+    assert Role.objects.get(code="manager").name == "Менеджер"
