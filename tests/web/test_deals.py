@@ -153,7 +153,7 @@ def test_card_shows_fields_and_stage_history(manager_client, manager, stages,
     for text in (
         "Поставка станков",
         deal.counterparty.name,
-        "1,500.00",
+        "1,500\xa0₽",
         "Stage history",
         "Предложение",
     ):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -153,3 +154,17 @@ def avatar_tone(value: Any) -> int:
     """A stable colour (0-5) for a person's avatar, from their id or name."""
     key = getattr(value, "pk", None) or str(value)
     return sum(str(key).encode()) % 6 if not isinstance(key, int) else key % 6
+
+
+CURRENCY_SIGNS = {"RUB": "₽", "USD": "$", "EUR": "€", "CNY": "¥"}
+
+
+@register.filter
+def money(value: Any, currency: str = "RUB") -> str:
+    """An amount with its currency sign, kopecks only when there are any: "177 000 ₽".
+
+    A no-break space keeps the number and the sign together in narrow board cards.
+    """
+    if value is None or value == "":
+        return ""
+    return f"{floatformat(value, '-2g')}\xa0{CURRENCY_SIGNS.get(currency, currency)}"
