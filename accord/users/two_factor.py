@@ -17,6 +17,7 @@ from urllib.parse import quote, urlencode
 import segno
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django_otp.models import Device
 from django_otp.oath import TOTP
@@ -25,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from accord.core.audit import log_action
+from accord.users.access import require
 from accord.users.errors import (
     SignInThrottledError,
     TwoFactorRequiredError,
@@ -155,6 +157,22 @@ def two_factor_disable(*, actor: User, password: str) -> None:
     TOTPDevice.objects.filter(user=actor).delete()
     StaticDevice.objects.filter(user=actor).delete()
     log_action(actor=actor, action="users.2fa.disabled", obj=actor)
+
+
+@transaction.atomic
+def two_factor_reset(*, actor: User, user: User) -> None:
+    """An administrator removes a user's app and recovery codes (a lost phone).
+
+    The user's sessions end too, since whoever holds the phone may hold one of them. If a
+    role still requires two-factor sign-in, the user enrols again at the next sign-in.
+    """
+    require(actor, "change", "admin.users")
+    if not two_factor_enrolled(user):
+        raise TwoFactorStateError("not_enrolled", _("Two-factor authentication is off."))
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    log_action(actor=actor, action="users.2fa.reset", obj=user)
 
 
 # ---------------------------------------------------------------- signing in

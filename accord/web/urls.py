@@ -158,6 +158,11 @@ urlpatterns = [
     path("settings/users/<int:pk>/", staff.user_edit, name="settings_user_edit"),
     path("settings/users/<int:pk>/password/", staff.user_password, name="settings_user_password"),
     path("settings/users/<int:pk>/handover/", staff.user_handover, name="settings_user_handover"),
+    path(
+        "settings/users/<int:pk>/two-factor/reset/",
+        staff.user_two_factor_reset,
+        name="settings_user_two_factor_reset",
+    ),
     path("settings/departments/", staff.departments, name="settings_departments"),
     path("settings/departments/add/", staff.department_add, name="settings_department_add"),
     path("settings/departments/<int:pk>/", staff.department_edit, name="settings_department_edit"),

@@ -131,6 +131,7 @@ WEB: dict[str, Rule] = {
     "web:settings_user_edit": Admin("user", "pk"),
     "web:settings_user_password": Admin("user", "pk"),
     "web:settings_user_handover": Admin("user", "pk"),
+    "web:settings_user_two_factor_reset": Admin("user", "pk"),
     "web:settings_departments": Admin(),
     "web:settings_department_add": Admin(),
     "web:settings_department_edit": Admin("department", "pk"),

@@ -23,6 +23,7 @@ from accord.users import administration as admin
 from accord.users.access import can
 from accord.users.models import Department, Role, User
 from accord.users.role_rules import ADMIN_USERS
+from accord.users.two_factor import two_factor_enrolled, two_factor_reset
 from accord.web.forms.errors import DomainForm, attempt, submit
 from accord.web.forms.staff import (
     ACTION_LABELS,
@@ -114,9 +115,15 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, _("Changes saved."))
             return go(request, reverse("web:settings_user_edit", args=[pk]))
-    context = {"form": form, "subject": subject, "password_form": PasswordForm(),
-               "can": perms(request)}  # fmt: skip
-    return render(request, USER_FORM, context)
+    return render(request, USER_FORM, _user_context(request, subject, form, PasswordForm()))
+
+
+def _user_context(
+    request: AuthedRequest, subject: User, form: DomainForm, password_form: DomainForm
+) -> dict[str, Any]:
+    """The user edit page: the form, the password reset and the two-factor state."""
+    return {"form": form, "subject": subject, "password_form": password_form,
+            "two_factor_on": two_factor_enrolled(subject), "can": perms(request)}  # fmt: skip
 
 
 @staff_page
@@ -129,9 +136,23 @@ def user_password(request: AuthedRequest, pk: int) -> HttpResponse:
     if done:
         messages.success(request, _("The password is changed."))
         return go(request, reverse("web:settings_user_edit", args=[pk]))
-    context = {"form": _user_form(request, subject), "subject": subject,
-               "password_form": password_form, "can": perms(request)}  # fmt: skip
+    context = _user_context(request, subject, _user_form(request, subject), password_form)
     return render(request, USER_FORM, context)
+
+
+@staff_page
+@require_POST
+def user_two_factor_reset(request: AuthedRequest, pk: int) -> HttpResponse:
+    subject = sel.user_get(viewer=request.user, pk=pk)
+    try:
+        two_factor_reset(actor=request.user, user=subject)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Two-factor authentication is reset; the user's sessions ended.")
+        )
+    return go(request, reverse("web:settings_user_edit", args=[pk]))
 
 
 @staff_page
