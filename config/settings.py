@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "accord.web",
     "accord.api",
     "accord.demo",
+    "accord.bench",
 ]
 
 MIDDLEWARE = [
