@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "accord.directory",
     "accord.catalog",
     "accord.sales",
+    "accord.billing",
     "accord.web",
     "accord.api",
     "accord.demo",

@@ -199,3 +199,70 @@ class DealFactory(DjangoModelFactory):
     def participants(self, create, extracted, **kwargs):
         if create and extracted:
             self.participants.set(extracted)
+
+
+# ---------------------------------------------------------------- billing
+# A BIC with a settlement and a correspondent account whose control keys match it.
+OWN_BIC, OWN_ACCOUNT, OWN_CORR = "044525225", "40702810938000000001", "30101810400000000225"
+
+
+def own_company(name: str = "ООО «Аккорд»", *, with_account: bool = True, default: bool = True):
+    """An own company (the issuer of invoices), with a valid bank account unless told."""
+    from accord.billing.models import OwnBankAccount, OwnCompany
+
+    company = OwnCompany.objects.create(
+        name=name, full_name=f"Общество с ограниченной ответственностью {name}",
+        inn="7707083893", kpp="773601001", legal_address="Москва, ул. Вавилова, 19",
+        director="Иванов И. И.", accountant="Петрова П. П.", is_default=default,
+    )  # fmt: skip
+    if with_account:
+        OwnBankAccount.objects.create(
+            company=company, bank_name="ПАО Сбербанк", bic=OWN_BIC, account=OWN_ACCOUNT,
+            correspondent_account=OWN_CORR,
+        )  # fmt: skip
+    return company
+
+
+def invoice_draft(*, responsible, company=None, counterparty=None, lines=None, **fields):
+    """A draft invoice made through the service (so its amounts are computed as in use)."""
+    from accord.billing.services import invoice_create
+
+    data = {
+        "own_company_id": (company or own_company()).pk,
+        "counterparty_id": (counterparty or CounterpartyFactory(responsible=responsible)).pk,
+        "lines": lines if lines is not None else [
+            {"name": "Консультация", "quantity": "2", "price": "1500.00", "vat_rate": "20"}
+        ],
+        **fields,
+    }  # fmt: skip
+    return invoice_create(actor=responsible, data=data)
+
+
+# ---------------------------------------------------------------- quotes and orders
+
+
+def priced_product(price: str = "1000.00", *, price_type=None, vat_rate: str = "20"):
+    """A product with a price of `price_type` (by default a new RUB price type)."""
+    from accord.catalog.models import Price
+
+    price_type = price_type or PriceTypeFactory()
+    product = ProductFactory(vat_rate=vat_rate)
+    Price.objects.create(price_type=price_type, product=product, value=price)
+    return product
+
+
+def quote_for(owner, *, deal=None, lines=None, **data):
+    """A quote made through the service by `owner`, for a deal (or a counterparty) of theirs."""
+    from accord.sales.document_services import quote_create
+
+    deal = deal or DealFactory(responsible=owner)
+    lines = lines or [{"product_id": ProductFactory().pk, "quantity": "2", "price": "150.00"}]
+    return quote_create(actor=owner, data={"deal_id": deal.pk, "lines": lines, **data})
+
+
+def order_for(owner, *, deal=None, lines=None, **data):
+    from accord.sales.document_services import order_create
+
+    deal = deal or DealFactory(responsible=owner)
+    lines = lines or [{"product_id": ProductFactory().pk, "quantity": "3", "price": "100.00"}]
+    return order_create(actor=owner, data={"deal_id": deal.pk, "lines": lines, **data})

@@ -13,7 +13,18 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, path, re_path
 from ninja import NinjaAPI
 
-from accord.api import audit, catalog, contact_persons, counterparties, deals, pipelines, products
+from accord.api import (
+    audit,
+    catalog,
+    contact_persons,
+    counterparties,
+    deals,
+    invoices,
+    orders,
+    pipelines,
+    products,
+    quotes,
+)
 from accord.api.auth import API_AUTH
 from accord.api.docs import LocalSwagger, docs_asset
 from accord.api.errors import install_error_handlers, json_method_not_allowed, json_not_found
@@ -57,8 +68,12 @@ api.add_router("/v1/counterparties", counterparties.router)
 api.add_router("/v1/contact-persons", contact_persons.router)
 api.add_router("/v1/pipelines", pipelines.router)
 api.add_router("/v1/deals", deals.router)
+api.add_router("/v1/quotes", quotes.router)
+api.add_router("/v1/orders", orders.router)
 api.add_router("/v1/products", products.router)
 api.add_router("/v1/variants", catalog.variants)
 api.add_router("/v1/price-types", catalog.price_types)
 api.add_router("/v1/warehouses", catalog.warehouses)
 api.add_router("/v1/audit-events", audit.router)
+api.add_router("/v1/invoices", invoices.router)
+api.add_router("/v1/own-companies", invoices.own_companies_router)

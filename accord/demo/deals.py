@@ -19,6 +19,8 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accord.demo.documents import documents_wipe
+from accord.demo.invoices import invoices_wipe
 from accord.directory.models import Counterparty, Source
 from accord.sales.models import Deal, DealStageChange, LostReason, Pipeline, Stage, StageKind
 
@@ -137,6 +139,8 @@ def deals_generate(
 def deals_wipe() -> int:
     """Delete every deal with its history and participants (plain DELETEs, children first)."""
     deleted = 0
+    invoices_wipe()  # the demo's invoices point at the deals
+    documents_wipe()  # the demo's quotes and orders point at the deals
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         for model in (DealStageChange, Deal.participants.through, Deal):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608

@@ -27,7 +27,9 @@ from accord.demo.classifiers import classifiers_ensure
 from accord.demo.counterparties import CounterpartyMaker
 from accord.demo.deals import deal_count, deals_generate, deals_wipe
 from accord.demo.directory import Counts, batch_write, directory_wipe
+from accord.demo.documents import documents_generate, documents_wipe
 from accord.demo.errors import DemoDataExistsError
+from accord.demo.invoices import invoices_generate, invoices_wipe
 from accord.demo.staff import Staff, StaffMaker, demo_users_delete
 from accord.directory.models import Counterparty
 
@@ -63,6 +65,9 @@ class Result:
     staff: Staff = field(default_factory=Staff)
     catalog: CatalogCounts = field(default_factory=CatalogCounts)
     deals: int = 0
+    quotes: int = 0
+    orders: int = 0
+    invoices: int = 0
     elapsed: float = 0.0
 
 
@@ -119,6 +124,12 @@ def generate(
     result.deals = deals_generate(
         seed=seed, total=deal_count(total), batch_size=batch_size, after_batch=reset_queries
     )
+    # Quotes for advanced deals and orders for won ones (accord.demo.documents).
+    result.quotes, result.orders = documents_generate(
+        seed=seed, batch_size=batch_size, after_batch=reset_queries
+    )
+    # Issued invoices for the won deals (accord.demo.invoices), with our own company.
+    result.invoices = invoices_generate(seed=seed, batch_size=batch_size, after_batch=reset_queries)
     result.elapsed = time.perf_counter() - started
     _audit(size, seed, result)
     return result
@@ -135,6 +146,9 @@ def _audit(size: Size, seed: int, result: Result) -> None:
             **result.counts.as_dict(),
             **result.catalog.as_dict(),
             "deals": result.deals,
+            "quotes": result.quotes,
+            "orders": result.orders,
+            "invoices": result.invoices,
             "users": result.staff.users,
             "seconds": round(result.elapsed, 1),
         },
@@ -144,6 +158,8 @@ def _audit(size: Size, seed: int, result: Result) -> None:
 def data_wipe() -> tuple[Counts, int]:
     """Delete the directory data and the demo users: (directory rows deleted, users deleted)."""
     with transaction.atomic():
+        invoices_wipe()  # invoices point at deals and counterparties: first
+        documents_wipe()  # quotes and orders point at deals and products
         deals_wipe()  # deals point at counterparties: first
         counts = directory_wipe()
         catalog_wipe()

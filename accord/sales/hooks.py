@@ -21,6 +21,8 @@ from accord.sales.models import Deal
 OBJECT_TYPES: dict[str, tuple[Any, tuple[str, ...], bool]] = {
     "sales.deal": (_("Deals"), ("view", "add", "change", "delete", "export"), False),
     "sales.pipeline": (_("Pipelines"), ("view",), False),
+    "sales.quote": (_("Quotes"), ("view", "add", "change", "export"), False),
+    "sales.order": (_("Orders"), ("view", "add", "change", "export"), False),
     "admin.sales_settings": (_("Sales settings"), ("view", "change"), True),
 }
 

@@ -225,3 +225,220 @@ class DealStageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deal_id}: {self.from_stage_id} -> {self.to_stage_id}"
+
+
+# ---------------------------------------------------------------- quotes and orders
+
+QUOTE = "sales.quote"
+ORDER = "sales.order"
+
+
+class QuoteStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    EXPIRED = "expired", _("Expired")
+
+
+class OrderStatus(models.TextChoices):
+    NEW = "new", _("New")
+    CONFIRMED = "confirmed", _("Confirmed")
+    IN_PROGRESS = "in_progress", _("In progress")
+    SHIPPED = "shipped", _("Shipped")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class DocumentCounter(models.Model):
+    """The last number given to a kind of document; locked (select_for_update) to number."""
+
+    kind = models.CharField(max_length=20, unique=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.value}"
+
+
+class DocumentQuerySet(models.QuerySet[Any]):
+    object_type = ""
+
+    def visible_to(self, user: Any) -> DocumentQuerySet:
+        """Documents by the responsible manager's scope (the union rule of the roles)."""
+        condition = owner_filter(user, self.object_type, "responsible")
+        return self if condition is None else self.filter(condition)
+
+
+class QuoteQuerySet(DocumentQuerySet):
+    object_type = QUOTE
+
+
+class OrderQuerySet(DocumentQuerySet):
+    object_type = ORDER
+
+
+def _money(label: Any) -> models.DecimalField[Any, Any]:
+    return models.DecimalField(label, max_digits=15, decimal_places=2, default=0)
+
+
+class CommercialDocument(TimestampedModel):
+    """What a quote and an order share, shaped so that a 1C order (CommerceML Документ) fits:
+    number and date, counterparty, currency, VAT included or on top, lines and totals."""
+
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    date = models.DateField(_("date"), default=timezone.localdate)
+    # Like deals, documents go with their counterparty (whose delete is audited).
+    counterparty = models.ForeignKey(
+        "directory.Counterparty",
+        verbose_name=_("counterparty"),
+        on_delete=models.CASCADE,
+        related_name="%(class)ss",
+    )
+    contact_person = models.ForeignKey(
+        "directory.ContactPerson",
+        verbose_name=_("contact person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    deal = models.ForeignKey(
+        Deal,
+        verbose_name=_("deal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="%(class)ss",
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="RUB")
+    price_type = models.ForeignKey(
+        "catalog.PriceType",
+        verbose_name=_("price type"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    vat_included = models.BooleanField(_("VAT included in prices"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+    amount = _money(_("amount"))
+    vat_amount = _money(_("VAT"))
+    total = _money(_("total"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Quote(CommercialDocument):
+    status = models.CharField(
+        _("status"), max_length=20, choices=QuoteStatus.choices, default=QuoteStatus.DRAFT
+    )
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    objects = QuoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        indexes = [
+            models.Index(fields=["-date", "-id"], name="quote_date_id"),
+            models.Index(fields=["responsible", "status"], name="quote_resp_status"),
+            models.Index(fields=["counterparty", "-date"], name="quote_cp_date"),
+        ]
+
+
+class Order(CommercialDocument):
+    status = models.CharField(
+        _("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.NEW
+    )
+    quote = models.OneToOneField(
+        Quote,
+        verbose_name=_("quote"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="order",
+    )
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        indexes = [
+            models.Index(fields=["-date", "-id"], name="order_date_id"),
+            models.Index(fields=["responsible", "status"], name="order_resp_status"),
+            models.Index(fields=["counterparty", "-date"], name="order_cp_date"),
+        ]
+
+
+class DocumentLine(models.Model):
+    """One line: what, how many, at what price, discount and VAT, and the computed money."""
+
+    position = models.PositiveIntegerField(pgettext_lazy("order in a list", "position"))
+    product = models.ForeignKey(
+        "catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
+    )
+    variant = models.ForeignKey(
+        "catalog.Variant",
+        verbose_name=_("variant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    quantity = models.DecimalField(_("quantity"), max_digits=15, decimal_places=3)
+    unit = models.ForeignKey(
+        "catalog.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    price = models.DecimalField(_("price"), max_digits=15, decimal_places=2)
+    discount_percent = models.DecimalField(
+        _("discount, %"), max_digits=5, decimal_places=2, default=0
+    )
+    vat_rate = models.CharField(_("VAT rate"), max_length=4)  # catalog.VatRate values
+    amount = _money(_("amount"))
+    vat_amount = _money(_("VAT"))
+    total = _money(_("total"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.product_id} x {self.quantity}"
+
+
+class QuoteLine(DocumentLine):
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta:
+        verbose_name = _("quote line")
+        verbose_name_plural = _("quote lines")
+        ordering = ["quote", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="quoteline_quantity_positive"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="quoteline_price_not_negative"),
+        ]
+
+
+class OrderLine(DocumentLine):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["order", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="orderline_quantity_positive"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="orderline_price_not_negative"),
+        ]

@@ -29,7 +29,7 @@ DEAL_SORTS: dict[str, tuple[str, ...]] = {
 DEAL_FILTERS = ("pipeline", "stage", "responsible", "counterparty")
 # Cards of a board column: the latest arrivals first.
 BOARD_ORDER = ("-stage_entered_at", "-id")
-COLUMN_SIZE = 50
+COLUMN_SIZE = 30  # cards per column before "show more": the board stays light (bench web)
 
 
 @dataclass(frozen=True)

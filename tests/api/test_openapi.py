@@ -29,7 +29,18 @@ EXPECTED_PATHS = {
     "/api/v1/deals": {"get", "post"},
     "/api/v1/deals/{id}": {"get", "patch"},
     "/api/v1/deals/{id}/move": {"post"},
+    "/api/v1/quotes": {"get", "post"},
+    "/api/v1/quotes/{id}": {"get", "patch"},
+    "/api/v1/quotes/{id}/order": {"post"},
+    "/api/v1/orders": {"get", "post"},
+    "/api/v1/orders/{id}": {"get", "patch"},
+    "/api/v1/orders/{id}/status": {"post"},
     "/api/v1/audit-events": {"get"},
+    "/api/v1/invoices": {"get", "post"},
+    "/api/v1/invoices/{id}": {"get", "patch"},
+    "/api/v1/invoices/{id}/issue": {"post"},
+    "/api/v1/invoices/{id}/cancel": {"post"},
+    "/api/v1/own-companies": {"get"},
 }
 
 

@@ -19,6 +19,10 @@ from tests.factories import (
     UserFactory,
     VariantFactory,
     WarehouseFactory,
+    invoice_draft,
+    order_for,
+    own_company,
+    quote_for,
     sales_pipeline,
 )
 
@@ -51,6 +55,10 @@ MAKERS: dict[str, Callable[[Any], Any]] = {
         counterparty=CounterpartyFactory(responsible=owner)
     ),
     "deal": lambda owner: DealFactory(responsible=owner),
+    "quote": lambda owner: quote_for(owner),
+    "order": lambda owner: order_for(owner),
+    "invoice": lambda owner: invoice_draft(responsible=owner),
+    "own_company": lambda owner: own_company(),
     "token": _token,
     "property_definition": _property_definition,
     "user": lambda owner: UserFactory(roles=["manager"]),

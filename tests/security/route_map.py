@@ -57,6 +57,7 @@ CATALOG = "the catalog is company-wide: every user who may view products sees al
 PIPELINES = "pipelines and stages are company-wide; the deals shown go through visible_to"
 SIGN_IN = "a step of the requester's own sign-in"
 ACCOUNT = "the requester's own account"
+BILLING = "own companies (the issuers of invoices) are company-wide reference data"
 
 WEB: dict[str, Rule] = {
     "healthz": Public("liveness probe for load balancers; reveals no data"),
@@ -104,6 +105,22 @@ WEB: dict[str, Rule] = {
     "web:deal_edit": Owned("deal"),
     "web:deal_move": Owned("deal"),
     "web:deal_delete": Owned("deal"),
+    # Quotes and orders (Owned by their responsible manager)
+    "web:deal_documents": Owned("deal"),
+    "web:document_products": Shared(CATALOG),
+    "web:quote_list": Collection(),
+    "web:quote_create": Collection(),
+    "web:quote_card": Owned("quote"),
+    "web:quote_edit": Owned("quote"),
+    "web:quote_status": Owned("quote"),
+    "web:quote_order": Owned("quote"),
+    "web:quote_print": Owned("quote"),
+    "web:order_list": Collection(),
+    "web:order_create": Collection(),
+    "web:order_card": Owned("order"),
+    "web:order_edit": Owned("order"),
+    "web:order_status": Owned("order"),
+    "web:order_print": Owned("order"),
     # Catalog
     "web:catalog_product_list": Collection(),
     "web:catalog_product_create": Collection(),
@@ -142,7 +159,21 @@ WEB: dict[str, Rule] = {
     "web:settings_role_edit": Admin("role", "pk"),
     "web:settings_role_delete": Admin("role", "pk"),
     "web:settings_audit": Admin(),
+    # Billing: invoices (Owned by their responsible manager) and own companies (Settings)
+    "web:invoice_list": Collection(),
+    "web:invoice_create": Collection(),
+    "web:invoice_card": Owned("invoice"),
+    "web:invoice_edit": Owned("invoice"),
+    "web:invoice_issue": Owned("invoice"),
+    "web:invoice_cancel": Owned("invoice"),
+    "web:invoice_print": Owned("invoice"),
+    "web:settings_own_companies": Admin(),
+    "web:settings_own_company_new": Admin(),
+    "web:settings_own_company_edit": Admin("own_company", "pk"),
 }
+
+# A document line for the create operations (the product id need not exist: refused alike).
+LINES = [{"product_id": 1, "quantity": "1", "price": "1"}]
 
 API: dict[str, Rule] = {
     "GET /api/v1/counterparties": Collection(),
@@ -166,6 +197,16 @@ API: dict[str, Rule] = {
     "GET /api/v1/deals/{id}": Owned("deal", "id"),
     "PATCH /api/v1/deals/{id}": Owned("deal", "id", {"title": "Taken over"}),
     "POST /api/v1/deals/{id}/move": Owned("deal", "id", {"stage_id": 1}),
+    "GET /api/v1/quotes": Collection(),
+    "POST /api/v1/quotes": Owned("counterparty", None, {"counterparty_id": "@id", "lines": LINES}),
+    "GET /api/v1/quotes/{id}": Owned("quote", "id"),
+    "PATCH /api/v1/quotes/{id}": Owned("quote", "id", {"notes": "Taken over"}),
+    "POST /api/v1/quotes/{id}/order": Owned("quote", "id"),
+    "GET /api/v1/orders": Collection(),
+    "POST /api/v1/orders": Owned("counterparty", None, {"counterparty_id": "@id", "lines": LINES}),
+    "GET /api/v1/orders/{id}": Owned("order", "id"),
+    "PATCH /api/v1/orders/{id}": Owned("order", "id", {"notes": "Taken over"}),
+    "POST /api/v1/orders/{id}/status": Owned("order", "id", {"status": "cancelled"}),
     "GET /api/v1/pipelines": Collection(),
     "GET /api/v1/pipelines/{id}": Shared(PIPELINES, "pipeline", "id"),
     "GET /api/v1/products": Collection(),
@@ -186,4 +227,11 @@ API: dict[str, Rule] = {
     "GET /api/v1/warehouses/{id}": Shared(CATALOG, "warehouse", "id"),
     "PATCH /api/v1/warehouses/{id}": Admin("warehouse", "id"),
     "GET /api/v1/audit-events": Admin(),
+    "GET /api/v1/invoices": Collection(),
+    "POST /api/v1/invoices": Owned("counterparty", None, {"counterparty_id": "@id"}),
+    "GET /api/v1/invoices/{id}": Owned("invoice", "id"),
+    "PATCH /api/v1/invoices/{id}": Owned("invoice", "id", {"notes": "Taken over"}),
+    "POST /api/v1/invoices/{id}/issue": Owned("invoice", "id"),
+    "POST /api/v1/invoices/{id}/cancel": Owned("invoice", "id"),
+    "GET /api/v1/own-companies": Shared(BILLING),
 }

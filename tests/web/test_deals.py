@@ -9,6 +9,7 @@ import pytest
 from django.db.models import Count, Sum
 
 from accord.sales.models import Deal, DealStageChange
+from accord.sales.selectors import COLUMN_SIZE
 from tests.factories import CounterpartyFactory, DealFactory, lost_reason
 
 pytestmark = pytest.mark.django_db
@@ -58,11 +59,11 @@ def test_board_query_count_does_not_grow_with_deals(manager_client, manager, sta
     assert sum(len(c.page.items) for c in response.context["columns"]) == 120
 
 
-def test_a_column_shows_50_cards_and_then_more(manager_client, manager, stages):
-    for _ in range(55):
+def test_a_column_shows_a_page_of_cards_and_then_more(manager_client, manager, stages):
+    for _ in range(COLUMN_SIZE + 5):
         DealFactory(responsible=manager)
     column = manager_client.get("/deals/").context["columns"][0]
-    assert len(column.page.items) == 50
+    assert len(column.page.items) == COLUMN_SIZE
 
     more = manager_client.get(
         f"/deals/stages/{stages['new'].pk}/", {"cursor": column.page.next_cursor}

@@ -1,0 +1,60 @@
+"""What billing plugs into the apps below it: the hand-over of a manager's clients (their
+invoices still awaiting payment, and drafts, go along)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accord.billing.models import AWAITING_PAYMENT, Invoice, InvoiceStatus
+from accord.core.audit import log_action
+from accord.directory.handover import register_handover_step
+from accord.users.object_types import register_object_type
+
+OPEN_STATUSES = (InvoiceStatus.DRAFT, *AWAITING_PAYMENT)
+
+
+def _pk(user: Any) -> int:
+    return int(getattr(user, "pk", user))
+
+
+@transaction.atomic
+def invoices_handover(*, actor: Any, from_user: Any, to_user: Any, counterparty_ids: Any) -> int:
+    """Pass the open invoices of these counterparties from `from_user` to `to_user`.
+
+    Only the responsible manager changes: the document itself stays as it was issued.
+    """
+    ids = list(
+        Invoice.objects.filter(
+            counterparty_id__in=list(counterparty_ids),
+            responsible_id=_pk(from_user),
+            status__in=OPEN_STATUSES,
+        ).values_list("pk", flat=True)
+    )
+    if not ids:
+        return 0
+    moved = Invoice.objects.filter(pk__in=ids).update(
+        responsible_id=_pk(to_user), updated_by=actor, updated_at=timezone.now()
+    )
+    log_action(
+        actor=actor,
+        action="billing.invoice.handed_over",
+        label=f"{moved} invoices",
+        changes={"invoices": ids, "responsible_id": [_pk(from_user), _pk(to_user)]},
+    )
+    return moved
+
+
+def register_hooks() -> None:
+    """Object types for roles ("billing.invoice", "admin.billing_settings") and hand-over."""
+    register_object_type(
+        "billing.invoice", _("Invoices"), actions=("view", "add", "change", "export")
+    )
+    register_object_type(
+        "admin.billing_settings", _("Billing settings"), actions=("view", "change"), admin=True
+    )
+    label: Any = _("Open invoices")  # translated when shown, like the deals step's label
+    register_handover_step(label, invoices_handover)

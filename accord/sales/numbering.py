@@ -1,0 +1,35 @@
+"""Readable sequential numbers of sales documents: "КП-000123", "ЗК-000045".
+
+One counter row per kind, locked with SELECT ... FOR UPDATE inside the caller's
+transaction, so concurrent creates on PostgreSQL wait for each other instead of taking the
+same number; a rolled-back create gives its number back.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from accord.sales.models import DocumentCounter
+
+PREFIXES = {"quote": "КП", "order": "ЗК"}
+WIDTH = 6
+
+
+def _locked_counter(kind: str) -> DocumentCounter:
+    counter = DocumentCounter.objects.select_for_update().filter(kind=kind).first()
+    if counter is not None:
+        return counter
+    try:  # the first document of its kind: another transaction may create the row too
+        with transaction.atomic():
+            DocumentCounter.objects.create(kind=kind)
+    except IntegrityError:
+        pass
+    return DocumentCounter.objects.select_for_update().get(kind=kind)
+
+
+def next_number(kind: str) -> str:
+    """The next number of `kind` ("quote" or "order"); call inside a transaction."""
+    counter = _locked_counter(kind)
+    counter.value += 1
+    counter.save(update_fields=["value"])
+    return f"{PREFIXES[kind]}-{counter.value:0{WIDTH}d}"
