@@ -133,6 +133,7 @@ urlpatterns = [
     path("deals/<int:pk>/edit/", deals.deal_edit, name="deal_edit"),
     path("deals/<int:pk>/move/", deals.deal_move, name="deal_move"),
     path("deals/<int:pk>/delete/", deals.deal_delete, name="deal_delete"),
+    path("deals/<int:pk>/history/", audit.deal_history, name="deal_history"),
     # Quotes and orders (accord/web/views/documents.py)
     path("deals/<int:pk>/documents/", documents.deal_documents, name="deal_documents"),
     path("quotes/", documents.quote_list, name="quote_list"),

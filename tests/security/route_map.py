@@ -105,6 +105,7 @@ WEB: dict[str, Rule] = {
     "web:deal_edit": Owned("deal"),
     "web:deal_move": Owned("deal"),
     "web:deal_delete": Owned("deal"),
+    "web:deal_history": Owned("deal"),
     # Quotes and orders (Owned by their responsible manager)
     "web:deal_documents": Owned("deal"),
     "web:document_products": Shared(CATALOG),

@@ -193,3 +193,23 @@ def test_history_query_budget(manager_client, manager, django_assert_max_num_que
     with django_assert_max_num_queries(11):
         response = manager_client.get(f"/counterparties/{cp.pk}/history/")
     assert _entries(response) == 20
+
+
+def test_deal_history_shows_its_stage_moves(manager_client, manager):
+    from accord.sales.services import deal_move
+    from tests.factories import DealFactory
+
+    deal = DealFactory(responsible=manager, title="Поставка станков")
+    target = deal.pipeline.stages.get(name="Квалификация")
+    deal_move(actor=manager, deal=deal, to_stage=target)
+
+    page = manager_client.get(f"/deals/{deal.pk}/history/")
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Поставка станков" in body
+    assert "Квалификация" in body
+    assert (
+        f'href="/deals/{deal.pk}/history/"'
+        in manager_client.get(f"/deals/{deal.pk}/").content.decode()
+    )

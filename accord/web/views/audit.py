@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -41,6 +42,7 @@ from accord.web.views.base import (
     counterparty_or_404,
     is_fragment,
 )
+from accord.web.views.deals import deal_or_404
 
 HISTORY = "audit/history.html"
 AUDIT_LIST = "audit/list.html"
@@ -133,12 +135,24 @@ def _render_history(request: AuthedRequest, context: dict[str, Any]) -> HttpResp
     return render(request, f"{HISTORY}#entries" if is_fragment(request) else HISTORY, context)
 
 
+def _counterparty_crumbs(cp: Counterparty) -> list[tuple[str, str]]:
+    return [
+        (reverse("web:counterparty_list"), _("Counterparties")),
+        (reverse("web:counterparty_card", args=[cp.pk]), cp.name),
+    ]
+
+
 @login_required
 @require_GET
 def counterparty_history(request: AuthedRequest, pk: int) -> HttpResponse:
     cp = counterparty_or_404(request, pk)
     context = history_context(request, cp, _counterparty_objects(cp))
-    return _render_history(request, {**context, "cp": cp})
+    subtitle = _(
+        "Every change of this counterparty, its contact persons and bank accounts, newest first"
+    )
+    return _render_history(
+        request, {**context, "crumbs": _counterparty_crumbs(cp), "subtitle": subtitle}
+    )
 
 
 @login_required
@@ -146,7 +160,25 @@ def counterparty_history(request: AuthedRequest, pk: int) -> HttpResponse:
 def contact_person_history(request: AuthedRequest, pk: int) -> HttpResponse:
     person = contact_person_or_404(request, pk)
     context = history_context(request, person, {(PERSON, str(person.pk)): person})
-    return _render_history(request, {**context, "cp": person.counterparty, "person": person})
+    crumbs = [
+        *_counterparty_crumbs(person.counterparty),
+        (reverse("web:contact_person_edit", args=[person.pk]), person.name),
+    ]
+    subtitle = _("Every change of this contact person, newest first")
+    return _render_history(request, {**context, "crumbs": crumbs, "subtitle": subtitle})
+
+
+@login_required
+@require_GET
+def deal_history(request: AuthedRequest, pk: int) -> HttpResponse:
+    deal = deal_or_404(request, pk)
+    context = history_context(request, deal, {(model_label(deal), str(deal.pk)): deal})
+    crumbs = [
+        (reverse("web:deal_board"), _("Deals")),
+        (reverse("web:deal_card", args=[deal.pk]), deal.title),
+    ]
+    subtitle = _("Every change of this deal, its stage moves included, newest first")
+    return _render_history(request, {**context, "crumbs": crumbs, "subtitle": subtitle})
 
 
 # ---------------------------------------------------------------- the audit list
