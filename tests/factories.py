@@ -266,3 +266,39 @@ def order_for(owner, *, deal=None, lines=None, **data):
     deal = deal or DealFactory(responsible=owner)
     lines = lines or [{"product_id": ProductFactory().pk, "quantity": "3", "price": "100.00"}]
     return order_create(actor=owner, data={"deal_id": deal.pk, "lines": lines, **data})
+
+
+# ---------------------------------------------------------------- shipments
+
+
+def shipment_for(owner, *, order=None, lines=None, **data):
+    """A draft shipment of an order of `owner` (by default the whole order), via the service."""
+    from accord.sales.shipment_services import shipment_create_from_order
+
+    order = order or order_for(owner)
+    return shipment_create_from_order(actor=owner, order=order, lines=lines, data=data or None)
+
+
+# ---------------------------------------------------------------- payments
+
+
+def issued_invoice(*, responsible, counterparty=None, price: str = "1000.00", **fields):
+    """An issued invoice of one line without VAT for `price` (so its total is `price`)."""
+    from accord.billing.services import invoice_issue
+
+    draft = invoice_draft(
+        responsible=responsible, counterparty=counterparty,
+        lines=[{"name": "Работы", "quantity": "1", "price": price, "vat_rate": "none"}],
+        **fields,
+    )  # fmt: skip
+    return invoice_issue(actor=responsible, invoice=draft)
+
+
+def payment_for(invoice, amount: str, *, actor=None, **data):
+    """A payment of `amount` allocated wholly to `invoice`, registered through the service."""
+    from accord.billing.payment_services import payment_register
+
+    return payment_register(actor=actor or invoice.responsible, data={
+        "counterparty_id": invoice.counterparty_id, "amount": amount,
+        "allocations": [{"invoice_id": invoice.pk, "amount": amount}], **data,
+    })  # fmt: skip

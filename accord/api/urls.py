@@ -21,9 +21,12 @@ from accord.api import (
     deals,
     invoices,
     orders,
+    payments,
     pipelines,
     products,
     quotes,
+    receivables,
+    shipments,
 )
 from accord.api.auth import API_AUTH
 from accord.api.docs import LocalSwagger, docs_asset
@@ -70,6 +73,7 @@ api.add_router("/v1/pipelines", pipelines.router)
 api.add_router("/v1/deals", deals.router)
 api.add_router("/v1/quotes", quotes.router)
 api.add_router("/v1/orders", orders.router)
+api.add_router("/v1/shipments", shipments.router)
 api.add_router("/v1/products", products.router)
 api.add_router("/v1/variants", catalog.variants)
 api.add_router("/v1/price-types", catalog.price_types)
@@ -77,3 +81,7 @@ api.add_router("/v1/warehouses", catalog.warehouses)
 api.add_router("/v1/audit-events", audit.router)
 api.add_router("/v1/invoices", invoices.router)
 api.add_router("/v1/own-companies", invoices.own_companies_router)
+api.add_router("/v1/payments", payments.router)
+api.add_router("/v1/expected-payments", payments.expected_router)
+api.add_router("/v1/receivables", receivables.router)
+api.add_router("/v1/orders", receivables.order_invoice_router)  # POST /orders/{id}/invoice

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accord.core.errors import ConflictError
+from accord.core.errors import ConflictError, DomainError
 
 
 class InvoiceNotEditableError(ConflictError):
@@ -24,3 +24,18 @@ class InvoiceNotReadyError(ConflictError):
 
     def __init__(self, message: str) -> None:
         super().__init__("invoice_not_ready", message)
+
+
+class PaymentRefusedError(DomainError):
+    """A payment or its allocation breaks a money rule (overpaying, another counterparty's
+    invoice, a draft, a currency mismatch...); `fields` says which input, nothing is written."""
+
+    def __init__(self, message: str, *, field: str = "allocations") -> None:
+        super().__init__("payment_refused", message, fields={field: [message]})
+
+
+class PaymentStatusError(ConflictError):
+    """The payment is already cancelled."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("payment_status", message)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -246,3 +246,149 @@ class InvoiceLine(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# ---------------------------------------------------------------- payments
+
+PAYMENT = "billing.payment"
+
+
+class ExpectedPaymentQuerySet(models.QuerySet["ExpectedPayment"]):
+    def visible_to(self, user: Any) -> ExpectedPaymentQuerySet:
+        """The plan rows of the invoices `user` may see (the invoice's responsible manager)."""
+        condition = owner_filter(user, INVOICE, "invoice__responsible")
+        return self if condition is None else self.filter(condition)
+
+
+class ExpectedPayment(models.Model):
+    """When money for an invoice should come: the rows of one invoice sum to its total.
+
+    `paid_amount` is the part already covered by payments, spread over the rows by due date
+    (earliest first) by the payment services, so that ageing is a plain database aggregate.
+    """
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="expected_payments")
+    due_date = models.DateField(_("due date"))
+    amount = models.DecimalField(_("amount"), max_digits=15, decimal_places=2)
+    paid_amount = models.DecimalField(_("paid"), **MONEY)  # type: ignore[arg-type]
+
+    objects = ExpectedPaymentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("expected payment")
+        verbose_name_plural = _("expected payments")
+        ordering = ["invoice", "due_date", "id"]
+        indexes = [models.Index(fields=["due_date"], name="expected_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) & Q(paid_amount__gte=0) & Q(paid_amount__lte=F("amount")),
+                name="expected_money_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}: {self.amount} by {self.due_date}"
+
+    @property
+    def rest(self) -> Any:
+        return self.amount - self.paid_amount
+
+
+class PaymentStatus(models.TextChoices):
+    ACTIVE = "active", _("Received")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PaymentQuerySet(models.QuerySet["Payment"]):
+    def visible_to(self, user: Any) -> PaymentQuerySet:
+        """Payments by their responsible manager's scope: the counterparty's manager at the
+        time the payment was registered (the actor when the counterparty had none)."""
+        condition = owner_filter(user, PAYMENT, "responsible")
+        return self if condition is None else self.filter(condition)
+
+    def active(self) -> PaymentQuerySet:
+        return self.filter(status=PaymentStatus.ACTIVE)
+
+
+class Payment(TimestampedModel):
+    """Money received from a counterparty; what is not allocated to invoices is an advance."""
+
+    counterparty = models.ForeignKey(
+        "directory.Counterparty",
+        verbose_name=_("counterparty"),
+        on_delete=models.CASCADE,
+        related_name="payments",
+    )
+    own_company = models.ForeignKey(
+        OwnCompany, verbose_name=_("own company"), on_delete=models.PROTECT, related_name="+"
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="payments",
+    )
+    date = models.DateField(_("date"), default=timezone.localdate)
+    number = models.CharField(_("payment document number"), max_length=50, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="RUB")
+    amount = models.DecimalField(_("amount"), max_digits=15, decimal_places=2)
+    allocated_amount = models.DecimalField(_("allocated"), **MONEY)  # type: ignore[arg-type]
+    status = models.CharField(
+        _("status"), max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.ACTIVE
+    )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    objects = PaymentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        indexes = [
+            models.Index(fields=["-date", "-id"], name="payment_date_id"),
+            models.Index(fields=["counterparty", "status"], name="payment_cp_status"),
+            models.Index(fields=["responsible", "-date"], name="payment_resp_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0)
+                & Q(allocated_amount__gte=0)
+                & Q(allocated_amount__lte=F("amount")),
+                name="payment_money_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        number = self.number or str(self.pk)
+        return str(_("Payment № %(number)s of %(date)s") % {
+            "number": number, "date": self.date.strftime("%d.%m.%Y"),
+        })  # fmt: skip
+
+    @property
+    def advance(self) -> Any:
+        """The part not allocated to any invoice (zero once cancelled)."""
+        if self.status == PaymentStatus.CANCELLED:
+            return 0
+        return self.amount - self.allocated_amount
+
+
+class PaymentAllocation(models.Model):
+    """The part of a payment that pays one invoice."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="allocations")
+    amount = models.DecimalField(_("amount"), max_digits=15, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("payment allocation")
+        verbose_name_plural = _("payment allocations")
+        ordering = ["payment", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive"),
+            models.UniqueConstraint(fields=["payment", "invoice"], name="allocation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} -> {self.invoice_id}: {self.amount}"

@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from accord.billing.errors import InvoiceNotEditableError, InvoiceNotReadyError, InvoiceStatusError
 from accord.billing.models import INVOICE, Invoice, InvoiceLine, InvoiceStatus, OwnCompany
 from accord.billing.numbering import next_invoice_number
+from accord.billing.payment_services import expected_payment_default
 from accord.billing.requisites import buyer_requisites, issuer_requisites
 from accord.billing.validation import clean_invoice
 from accord.core.audit import diff, log_action, snapshot
 from accord.core.errors import NotFoundError
 from accord.sales.lines import LineAmounts, document_totals
-from accord.sales.models import Deal
+from accord.sales.models import Deal, Order, OrderStatus
 from accord.users.access import require
 
 AUDITED = (
@@ -102,6 +103,37 @@ def invoice_create(*, actor: Any, data: Mapping[str, Any]) -> Invoice:
     return invoice
 
 
+def order_invoice_data(order: Order) -> dict[str, Any]:
+    """What an invoice for an order copies: its parties, currency, VAT mode and lines."""
+    lines = [
+        {"product_id": line.product_id, "quantity": line.quantity, "unit_id": line.unit_id,
+         "price": line.price, "discount_percent": line.discount_percent,
+         "vat_rate": line.vat_rate}
+        for line in order.lines.all()
+    ]  # fmt: skip
+    return {
+        "counterparty_id": order.counterparty_id,
+        "contact_person_id": order.contact_person_id,
+        "deal_id": order.deal_id,
+        "currency": order.currency,
+        "vat_included": order.vat_included,
+        "notes": _("For order %(number)s") % {"number": order.number},
+        "lines": lines,
+    }
+
+
+@transaction.atomic
+def invoice_create_from_order(*, actor: Any, order: Order) -> Invoice:
+    """A draft invoice with the order's lines; refused for a cancelled or hidden order."""
+    require(actor, "add", INVOICE)
+    found = Order.objects.visible_to(actor).filter(pk=order.pk).first()
+    if found is None:
+        raise NotFoundError
+    if found.status == OrderStatus.CANCELLED:
+        raise InvoiceStatusError(_("A cancelled order cannot be invoiced."))
+    return invoice_create(actor=actor, data=order_invoice_data(found))
+
+
 def _refuse_unless_draft(invoice: Invoice) -> None:
     if invoice.status != InvoiceStatus.DRAFT:
         raise InvoiceNotEditableError(
@@ -157,6 +189,7 @@ def invoice_issue(*, actor: Any, invoice: Invoice) -> Invoice:
     row.issued_at = row.updated_at = timezone.now()
     row.updated_by = actor
     row.save()
+    expected_payment_default(row)
     log_action(
         actor=actor,
         action="billing.invoice.issued",

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from accord.catalog.models import VAT_RATES, Price, PriceType, Product
+from accord.demo.shipments import shipments_wipe
 from accord.sales.lines import document_totals, line_amounts
 from accord.sales.models import (
     Deal,
@@ -155,6 +156,7 @@ def _write(chunk: list[Deal], rng: random.Random, price_type: PriceType | None,
 
 def documents_wipe() -> None:
     """Delete every quote and order with their lines and counters (children first)."""
+    shipments_wipe()  # the demo's shipments point at the orders
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         for model in (OrderLine, Order, QuoteLine, Quote, DocumentCounter):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608

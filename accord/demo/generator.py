@@ -30,6 +30,7 @@ from accord.demo.directory import Counts, batch_write, directory_wipe
 from accord.demo.documents import documents_generate, documents_wipe
 from accord.demo.errors import DemoDataExistsError
 from accord.demo.invoices import invoices_generate, invoices_wipe
+from accord.demo.shipments import shipments_generate
 from accord.demo.staff import Staff, StaffMaker, demo_users_delete
 from accord.directory.models import Counterparty
 
@@ -68,6 +69,7 @@ class Result:
     quotes: int = 0
     orders: int = 0
     invoices: int = 0
+    shipments: int = 0
     elapsed: float = 0.0
 
 
@@ -130,6 +132,8 @@ def generate(
     )
     # Issued invoices for the won deals (accord.demo.invoices), with our own company.
     result.invoices = invoices_generate(seed=seed, batch_size=batch_size, after_batch=reset_queries)
+    # Posted shipments of the shipped and completed orders (accord.demo.shipments).
+    result.shipments = shipments_generate(batch_size=batch_size, after_batch=reset_queries)
     result.elapsed = time.perf_counter() - started
     _audit(size, seed, result)
     return result
@@ -149,6 +153,7 @@ def _audit(size: Size, seed: int, result: Result) -> None:
             "quotes": result.quotes,
             "orders": result.orders,
             "invoices": result.invoices,
+            "shipments": result.shipments,
             "users": result.staff.users,
             "seconds": round(result.elapsed, 1),
         },

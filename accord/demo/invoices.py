@@ -1,6 +1,7 @@
 """Invoices for demo data: our own company with its bank account, and an issued invoice
 for every won deal (one line: the deal's title and amount, VAT 22% included), numbered
-gaplessly per calendar year, with both parties' requisites copied as `invoice_issue` does.
+gaplessly per calendar year, with both parties' requisites copied as `invoice_issue` does;
+then their payment plans and payments (accord.demo.payments).
 
 Deterministic for a seed. Written in bulk, bypassing the services like the rest of the demo;
 the number sequences are set to the last number of each year, so invoices issued later in
@@ -26,6 +27,7 @@ from accord.billing.models import (
 )
 from accord.billing.requisites import issuer_requisites
 from accord.catalog.models import VAT_RATES, VatRate
+from accord.demo.payments import payments_generate, payments_wipe
 from accord.demo.requisites import (
     company_inn,
     correspondent_account,
@@ -143,12 +145,13 @@ def invoices_generate(
             InvoiceSequence.objects.update_or_create(
                 company=company, year=year, defaults={"last_number": number}
             )
+    payments_generate(seed=seed)  # plans and payments of these invoices (demo.payments)
     return len(deals)
 
 
 def invoices_wipe() -> int:
     """Delete invoices, their sequences and the own companies (plain DELETEs, children first)."""
-    deleted = 0
+    deleted = payments_wipe()  # payments and plans point at invoices: first
     tables = (InvoiceLine, Invoice, InvoiceSequence, OwnBankAccount, OwnCompany)
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         for model in tables:

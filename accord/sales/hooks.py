@@ -23,6 +23,7 @@ OBJECT_TYPES: dict[str, tuple[Any, tuple[str, ...], bool]] = {
     "sales.pipeline": (_("Pipelines"), ("view",), False),
     "sales.quote": (_("Quotes"), ("view", "add", "change", "export"), False),
     "sales.order": (_("Orders"), ("view", "add", "change", "export"), False),
+    "sales.shipment": (_("Shipments"), ("view", "add", "change", "export"), False),
     "admin.sales_settings": (_("Sales settings"), ("view", "change"), True),
 }
 

@@ -442,3 +442,110 @@ class OrderLine(DocumentLine):
             models.CheckConstraint(condition=Q(quantity__gt=0), name="orderline_quantity_positive"),
             models.CheckConstraint(condition=Q(price__gte=0), name="orderline_price_not_negative"),
         ]
+
+
+# ---------------------------------------------------------------- shipments
+
+SHIPMENT = "sales.shipment"
+
+
+class ShipmentKind(models.TextChoices):
+    GOODS = "goods", _("Goods waybill")  # Товарная накладная (ТОРГ-12)
+    SERVICES = "services", _("Act of services")  # Акт об оказании услуг
+
+
+class ShipmentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SHIPPED = "shipped", _("Shipped")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ShipmentQuerySet(DocumentQuerySet):
+    object_type = SHIPMENT
+
+
+class Shipment(TimestampedModel):
+    """A shipment of an order's goods or services (1C "Реализация товаров и услуг").
+    Only posted (shipped) shipments count against what the order has left to ship."""
+
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=ShipmentKind.choices, default=ShipmentKind.GOODS
+    )
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    date = models.DateField(_("date"), default=timezone.localdate)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ShipmentStatus.choices, default=ShipmentStatus.DRAFT
+    )
+    counterparty = models.ForeignKey(
+        "directory.Counterparty",
+        verbose_name=_("counterparty"),
+        on_delete=models.CASCADE,
+        related_name="shipments",
+    )
+    order = models.ForeignKey(
+        Order,
+        verbose_name=_("order"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="shipments",
+    )
+    warehouse = models.ForeignKey(
+        "catalog.Warehouse",
+        verbose_name=_("warehouse"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="RUB")
+    vat_included = models.BooleanField(_("VAT included in prices"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+    # The order's status before this shipment completed it: cancelling puts it back.
+    order_status_before = models.CharField(max_length=20, blank=True, editable=False)
+    amount = _money(_("amount"))
+    vat_amount = _money(_("VAT"))
+    total = _money(_("total"))
+
+    objects = ShipmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
+        indexes = [
+            models.Index(fields=["-date", "-id"], name="shipment_date_id"),
+            models.Index(fields=["responsible", "status"], name="shipment_resp_status"),
+            models.Index(fields=["order", "status"], name="shipment_order_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ShipmentLine(DocumentLine):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
+    # The order line this ships from: what remains to ship is counted per order line.
+    order_line = models.ForeignKey(
+        OrderLine, null=True, blank=True, on_delete=models.PROTECT, related_name="shipped"
+    )
+
+    class Meta:
+        verbose_name = _("shipment line")
+        verbose_name_plural = _("shipment lines")
+        ordering = ["shipment", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="shipmentline_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(price__gte=0), name="shipmentline_price_not_negative"
+            ),
+        ]

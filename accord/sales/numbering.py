@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from accord.sales.models import DocumentCounter
 
-PREFIXES = {"quote": "КП", "order": "ЗК"}
+PREFIXES = {"quote": "КП", "order": "ЗК", "shipment_goods": "РН", "shipment_services": "АКТ"}
 WIDTH = 6
 
 
@@ -28,7 +28,7 @@ def _locked_counter(kind: str) -> DocumentCounter:
 
 
 def next_number(kind: str) -> str:
-    """The next number of `kind` ("quote" or "order"); call inside a transaction."""
+    """The next number of `kind` (a key of PREFIXES); call inside a transaction."""
     counter = _locked_counter(kind)
     counter.value += 1
     counter.save(update_fields=["value"])

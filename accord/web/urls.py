@@ -16,8 +16,11 @@ from accord.web.views import (
     exports,
     invoices,
     own_companies,
+    payments,
     pipelines,
+    receivables,
     settings,
+    shipments,
     staff,
 )
 from accord.web.views.catalog import products as catalog_products
@@ -150,6 +153,15 @@ urlpatterns = [
     path("orders/<int:pk>/edit/", documents.order_edit, name="order_edit"),
     path("orders/<int:pk>/status/", documents.order_status, name="order_status"),
     path("orders/<int:pk>/print/", documents.order_print, name="order_print"),
+    # Shipments (accord/web/views/shipments.py)
+    path("orders/<int:pk>/ship/", shipments.shipment_create, name="order_ship"),
+    path("orders/<int:pk>/shipments/", shipments.order_shipments, name="order_shipments"),
+    path("shipments/", shipments.shipment_list, name="shipment_list"),
+    path("shipments/<int:pk>/", shipments.shipment_card, name="shipment_card"),
+    path("shipments/<int:pk>/edit/", shipments.shipment_edit, name="shipment_edit"),
+    path("shipments/<int:pk>/post/", shipments.shipment_post, name="shipment_post"),
+    path("shipments/<int:pk>/cancel/", shipments.shipment_cancel, name="shipment_cancel"),
+    path("shipments/<int:pk>/print/", shipments.shipment_print, name="shipment_print"),
     path("settings/pipelines/", pipelines.pipelines, name="settings_pipelines"),
     path("settings/pipelines/add/", pipelines.pipeline_add, name="settings_pipeline_add"),
     path("settings/pipelines/<int:pk>/", pipelines.pipeline_edit, name="settings_pipeline_edit"),
@@ -220,6 +232,15 @@ urlpatterns = [
     path("invoices/<int:pk>/issue/", invoices.invoice_issue, name="invoice_issue"),
     path("invoices/<int:pk>/cancel/", invoices.invoice_cancel, name="invoice_cancel"),
     path("invoices/<int:pk>/print/", invoices.invoice_print, name="invoice_print"),
+    # ------------------------------------------------------------ payments (views/payments.py)
+    path("invoices/<int:pk>/payments/", payments.invoice_payments, name="invoice_payments"),
+    path("invoices/<int:pk>/plan/", payments.invoice_plan, name="invoice_plan"),
+    path("orders/<int:pk>/invoice/", payments.order_invoice, name="order_invoice"),
+    path("payments/", payments.payment_list, name="payment_list"),
+    path("payments/new/", payments.payment_create, name="payment_create"),
+    path("payments/<int:pk>/", payments.payment_card, name="payment_card"),
+    path("payments/<int:pk>/cancel/", payments.payment_cancel, name="payment_cancel"),
+    path("receivables/", receivables.receivables_list, name="receivables"),
     path("settings/own-companies/", own_companies.own_companies, name="settings_own_companies"),
     path(
         "settings/own-companies/new/",

@@ -35,12 +35,23 @@ EXPECTED_PATHS = {
     "/api/v1/orders": {"get", "post"},
     "/api/v1/orders/{id}": {"get", "patch"},
     "/api/v1/orders/{id}/status": {"post"},
+    "/api/v1/shipments": {"get", "post"},
+    "/api/v1/shipments/{id}": {"get", "patch"},
+    "/api/v1/shipments/{id}/post": {"post"},
+    "/api/v1/shipments/{id}/cancel": {"post"},
     "/api/v1/audit-events": {"get"},
     "/api/v1/invoices": {"get", "post"},
     "/api/v1/invoices/{id}": {"get", "patch"},
     "/api/v1/invoices/{id}/issue": {"post"},
     "/api/v1/invoices/{id}/cancel": {"post"},
     "/api/v1/own-companies": {"get"},
+    "/api/v1/payments": {"get", "post"},
+    "/api/v1/payments/{id}": {"get"},
+    "/api/v1/payments/{id}/cancel": {"post"},
+    "/api/v1/expected-payments": {"get", "put"},
+    "/api/v1/expected-payments/{id}": {"get"},
+    "/api/v1/receivables": {"get"},
+    "/api/v1/orders/{id}/invoice": {"post"},
 }
 
 

@@ -36,7 +36,9 @@ def test_issued_invoices_for_won_deals_numbered_without_gaps(db):
     invoices = list(Invoice.objects.prefetch_related("lines"))
     assert won > 0
     assert len(invoices) == won
-    assert all(i.status == "issued" and i.total == i.lines.get().total for i in invoices)
+    # accord.demo.payments then pays some of them (tests/billing/test_payments_demo.py).
+    assert all(i.status in ("issued", "partly_paid", "paid") for i in invoices)
+    assert all(i.total == i.lines.get().total for i in invoices)
     for year in {i.number_year for i in invoices}:
         numbers = sorted(i.number for i in invoices if i.number_year == year)
         assert numbers == list(range(1, len(numbers) + 1))

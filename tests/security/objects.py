@@ -20,10 +20,13 @@ from tests.factories import (
     VariantFactory,
     WarehouseFactory,
     invoice_draft,
+    issued_invoice,
     order_for,
     own_company,
+    payment_for,
     quote_for,
     sales_pipeline,
+    shipment_for,
 )
 
 _numbers = itertools.count(1)
@@ -58,6 +61,10 @@ MAKERS: dict[str, Callable[[Any], Any]] = {
     "quote": lambda owner: quote_for(owner),
     "order": lambda owner: order_for(owner),
     "invoice": lambda owner: invoice_draft(responsible=owner),
+    "issued_invoice": lambda owner: issued_invoice(responsible=owner),
+    "payment": lambda owner: payment_for(issued_invoice(responsible=owner), "10.00"),
+    "expected_payment": lambda owner: issued_invoice(responsible=owner).expected_payments.get(),
+    "shipment": lambda owner: shipment_for(owner),
     "own_company": lambda owner: own_company(),
     "token": _token,
     "property_definition": _property_definition,

@@ -50,6 +50,7 @@ from accord.web.views.base import (
     is_fragment,
 )
 from accord.web.views.deals import counterparty_deals_context as deals_block
+from accord.web.views.receivables import counterparty_balance_context as balance_block
 from accord.web.views.validation import validate_counterparty_form
 
 LIST = "counterparties/list.html"
@@ -197,7 +198,8 @@ def card_context(
 @require_GET
 def counterparty_card(request: AuthedRequest, pk: int) -> HttpResponse:
     cp = counterparty_or_404(request, pk)
-    return render(request, CARD, card_context(request, cp) | deals_block(request, cp))
+    context = card_context(request, cp) | deals_block(request, cp) | balance_block(request, cp)
+    return render(request, CARD, context)
 
 
 @login_required
@@ -220,6 +222,7 @@ def card_page(
 ) -> HttpResponse:
     """The whole card with a just-revealed block: a reveal's answer when htmx is off."""
     context = card_context(request, cp, revealed) | deals_block(request, cp)
+    context |= balance_block(request, cp)
     return render(request, CARD, context | ({"shown": shown} if shown else {}))
 
 
