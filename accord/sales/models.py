@@ -455,9 +455,10 @@ class ShipmentKind(models.TextChoices):
 
 
 class ShipmentStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SHIPPED = "shipped", _("Shipped")
-    CANCELLED = "cancelled", _("Cancelled")
+    # A shipment (отгрузка) is feminine in Russian, unlike orders and invoices.
+    DRAFT = "draft", pgettext_lazy("shipment", "Draft")
+    SHIPPED = "shipped", pgettext_lazy("shipment", "Shipped")
+    CANCELLED = "cancelled", pgettext_lazy("shipment", "Cancelled")
 
 
 class ShipmentQuerySet(DocumentQuerySet):
