@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,3 +54,15 @@ def new_page(browser):
     yield open_page
     for context in contexts:
         context.close()
+
+
+PASSWORD = "secret-pass-123"  # the password UserFactory gives every user
+
+
+def sign_in(page, base_url: str, username: str) -> None:
+    """Sign in through the login form and wait for the landing page (the counterparty list)."""
+    page.goto(f"{base_url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(re.compile(r"/counterparties/$"))

@@ -9,18 +9,10 @@ import re
 import pytest
 
 from accord.sales.models import Deal, DealStageChange
+from tests.browser.conftest import sign_in
 from tests.factories import DealFactory, UserFactory, lost_reason, sales_pipeline
 
 pytestmark = pytest.mark.browser
-PASSWORD = "secret-pass-123"
-
-
-def sign_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r"/counterparties/$"))
 
 
 def test_drag_a_deal_to_another_stage(live_server, transactional_db, new_page, output_dir):

@@ -9,18 +9,10 @@ from decimal import Decimal
 import pytest
 
 from accord.billing.models import Invoice
+from tests.browser.conftest import sign_in
 from tests.factories import CounterpartyFactory, UserFactory, issued_invoice
 
 pytestmark = pytest.mark.browser
-PASSWORD = "secret-pass-123"
-
-
-def sign_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r"/counterparties/$"))
 
 
 def test_partial_payment_of_an_issued_invoice(live_server, transactional_db, new_page,

@@ -11,18 +11,10 @@ import pytest
 
 from accord.catalog.models import Currency, Unit
 from accord.sales.models import Shipment
+from tests.browser.conftest import sign_in
 from tests.factories import ProductFactory, UserFactory, order_for
 
 pytestmark = pytest.mark.browser
-PASSWORD = "secret-pass-123"
-
-
-def _sign_in(page, url: str, username: str) -> None:
-    page.goto(f"{url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r"/counterparties/$"))
 
 
 def _ship_and_post(page, url: str, order_pk: int, quantity: str | None) -> None:
@@ -46,7 +38,7 @@ def test_manager_ships_an_order_in_two_parts(live_server, transactional_db, new_
     ])  # fmt: skip
 
     page = new_page("en-US")
-    _sign_in(page, live_server.url, "oleg")
+    sign_in(page, live_server.url, "oleg")
     page.goto(f"{live_server.url}/orders/{order.pk}/")
     page.locator("#order-shipments").get_by_text("No shipments yet.").wait_for()
 
