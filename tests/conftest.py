@@ -89,19 +89,3 @@ def manager_token(manager) -> str:
 @pytest.fixture
 def api_headers(manager_token) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {manager_token}"}
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Give every transactional test a serialized rollback.
-
-    A transactional test (live server, row locks) empties the database when it ends, which
-    also removes the rows that data migrations created (currencies, units, roles, the
-    default pipeline). With a serialized rollback Django puts them back before each such
-    test, so the order in which xdist runs tests no longer matters.
-    """
-    for item in items:
-        names = getattr(item, "fixturenames", [])
-        if ("transactional_db" in names or "live_server" in names) and (
-            "django_db_serialized_rollback" not in names
-        ):
-            names.append("django_db_serialized_rollback")

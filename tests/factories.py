@@ -91,16 +91,22 @@ class ContactDetailFactory(DjangoModelFactory):
 # ---------------------------------------------------------------- catalog
 
 
+# A transactional test (live server, row locks) flushes the database when it ends, and with
+# it the rows the data migrations seeded: later tests on the same worker get them back here.
+
+
 def _unit_piece():
     from accord.catalog.models import Unit
 
-    return Unit.objects.get(code="796")
+    defaults = {"short_name": "шт", "full_name": "Штука", "international": "PCE"}
+    return Unit.objects.get_or_create(code="796", defaults=defaults)[0]
 
 
 def _rouble():
     from accord.catalog.models import Currency
 
-    return Currency.objects.get(code="RUB")
+    defaults = {"numeric_code": "643", "name": "Российский рубль", "symbol": "₽"}
+    return Currency.objects.get_or_create(code="RUB", defaults=defaults)[0]
 
 
 class ProductGroupFactory(DjangoModelFactory):

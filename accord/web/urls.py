@@ -23,8 +23,10 @@ from accord.web.views import (
     shipments,
     staff,
 )
+from accord.web.views.catalog import prices as catalog_prices
 from accord.web.views.catalog import products as catalog_products
 from accord.web.views.catalog import settings as catalog_settings
+from accord.web.views.catalog import variants as catalog_variants
 
 app_name = "web"
 urlpatterns = [
@@ -257,6 +259,17 @@ urlpatterns = [
     path("catalog/new/", catalog_products.product_create, name="catalog_product_create"),
     path("catalog/<int:pk>/", catalog_products.product_card, name="catalog_product_card"),
     path("catalog/<int:pk>/edit/", catalog_products.product_edit, name="catalog_product_edit"),
+    path("catalog/<int:pk>/prices/", catalog_prices.product_prices, name="catalog_product_prices"),
+    path(
+        "catalog/<int:pk>/variants/new/",
+        catalog_variants.variant_create,
+        name="catalog_variant_create",
+    ),
+    path(
+        "catalog/variants/<int:pk>/edit/",
+        catalog_variants.variant_edit,
+        name="catalog_variant_edit",
+    ),
     path("catalog/settings/", catalog_settings.catalog_settings, name="catalog_settings"),
     path(
         "catalog/settings/<str:kind>/add/",

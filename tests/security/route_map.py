@@ -136,6 +136,9 @@ WEB: dict[str, Rule] = {
     "web:catalog_product_create": Collection(),
     "web:catalog_product_card": Shared(CATALOG, "product", "pk"),
     "web:catalog_product_edit": Shared(CATALOG, "product", "pk"),
+    "web:catalog_product_prices": Shared(CATALOG, "product", "pk"),
+    "web:catalog_variant_create": Shared(CATALOG, "product", "pk"),
+    "web:catalog_variant_edit": Shared(CATALOG, "variant", "pk"),
     "web:catalog_settings": Admin(),
     "web:catalog_settings_add": Admin(param="kind", value="warehouse"),
     # Settings

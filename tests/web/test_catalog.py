@@ -15,9 +15,11 @@ from accord.catalog.models import (
     Product,
     ProductPropertyValue,
     Stock,
+    Variant,
     Warehouse,
 )
 from accord.core.models import AuditEvent
+from accord.users.models import Role
 from tests.factories import (
     PriceTypeFactory,
     ProductFactory,
@@ -245,3 +247,130 @@ def test_settings_add_refused_keeps_errors(admin_client, catalog):
 def test_sidebar_links_the_catalog(manager_client, catalog):
     html = manager_client.get(reverse("web:counterparty_list")).content.decode()
     assert f'href="{LIST}"' in html
+
+
+# ---------------------------------------------------------------- prices and variants
+
+
+def prices_state(product) -> set[tuple]:
+    return set(Price.objects.filter(product=product).values_list("price_type", "variant", "value"))
+
+
+def cell(price_type, variant=None) -> str:
+    return f"price_{price_type.pk}_{variant.pk if variant else 0}"
+
+
+def test_prices_saved_and_shown_on_the_card(manager_client, catalog):
+    jacket, retail, wholesale = catalog["jacket"], catalog["retail"], catalog["wholesale"]
+    size = VariantFactory(product=jacket, name="XL")
+    old = PriceTypeFactory(code="old", is_active=False)
+    Price.objects.create(price_type=old, product=jacket, value=1)
+    url = reverse("web:catalog_product_prices", args=[jacket.pk])
+    form = manager_client.get(url).context["form"]
+    assert [name for name, *_ in form.cells] == [
+        cell(retail), cell(wholesale), cell(retail, size), cell(wholesale, size)]  # fmt: skip
+    assert form[cell(retail)].initial == "5990.00"
+    posted = {cell(retail): "6 100,50", cell(wholesale): "", cell(retail, size): "7000"}
+    response = manager_client.post(url, {**posted, cell(wholesale, size): ""})
+    assert response.status_code == 302
+    assert prices_state(jacket) == {
+        (retail.pk, None, Decimal("6100.50")), (retail.pk, size.pk, Decimal("7000.00")),
+        (old.pk, None, Decimal("1.00"))}  # fmt: skip
+    assert AuditEvent.objects.filter(action="catalog.price.set").count() == 1
+    card = manager_client.get(reverse("web:catalog_product_card", args=[jacket.pk]))
+    assert card.context["rows"][1].prices[:2] == [Decimal("7000.00"), None]
+    html = card.content.decode()
+    assert "7\xa0000,00" in html or "7,000.00" in html
+    assert reverse("web:catalog_product_prices", args=[jacket.pk]) in html
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"), [("-5", "The value cannot be negative."), ("abc", "Enter a number.")]
+)
+def test_a_bad_price_shows_on_its_cell_and_writes_nothing(manager_client, catalog, bad, message):
+    hammer, retail, wholesale = catalog["hammer"], catalog["retail"], catalog["wholesale"]
+    before, events = prices_state(hammer), AuditEvent.objects.count()
+    response = manager_client.post(
+        reverse("web:catalog_product_prices", args=[hammer.pk]),
+        {cell(retail): "999", cell(wholesale): bad},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors[cell(wholesale)] == [message]
+    assert cell(retail) not in errors
+    assert message in response.content.decode()
+    assert (prices_state(hammer), AuditEvent.objects.count()) == (before, events)
+
+
+def test_prices_refused_without_change_on_price(manager, manager_client, catalog):
+    Role.objects.filter(code="manager").update(
+        rules={"*": {"actions": ["view", "add", "change"], "scope": "own"},
+               "catalog.price": {"actions": []}}
+    )  # fmt: skip
+    hammer, retail = catalog["hammer"], catalog["retail"]
+    before = prices_state(hammer)
+    url = reverse("web:catalog_product_prices", args=[hammer.pk])
+    assert manager_client.get(url).status_code == 403
+    assert manager_client.post(url, {cell(retail): "1"}).status_code == 403
+    assert prices_state(hammer) == before
+    assert not AuditEvent.objects.filter(action="catalog.price.set").exists()
+    card = manager_client.get(reverse("web:catalog_product_card", args=[hammer.pk]))
+    assert url not in card.content.decode()
+
+
+def test_price_and_variant_pages_are_hidden_from_who_may_not_view(catalog):
+    client = Client()
+    client.force_login(UserFactory(username="nobody"))
+    variant = VariantFactory(product=catalog["hammer"])
+    for url in (
+        reverse("web:catalog_product_prices", args=[catalog["hammer"].pk]),
+        reverse("web:catalog_variant_create", args=[catalog["hammer"].pk]),
+        reverse("web:catalog_variant_edit", args=[variant.pk]),
+        reverse("web:catalog_product_prices", args=[999999]),
+    ):
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"name": "X"}).status_code == 404
+    assert Variant.objects.count() == 1
+
+
+def test_add_variant(manager_client, catalog):
+    hammer = catalog["hammer"]
+    response = manager_client.post(
+        reverse("web:catalog_variant_create", args=[hammer.pk]),
+        {"name": "500 г", "article": "HM-1-500", "barcode": "4600000000024", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    variant = Variant.objects.get(product=hammer)
+    assert (variant.name, variant.article, variant.barcode, variant.is_active) == (
+        "500 г", "HM-1-500", "4600000000024", True)  # fmt: skip
+    assert AuditEvent.objects.filter(action="catalog.variant.created").count() == 1
+    card = manager_client.get(reverse("web:catalog_product_card", args=[hammer.pk]))
+    assert reverse("web:catalog_variant_edit", args=[variant.pk]) in card.content.decode()
+
+
+def test_refused_variant_shows_errors_and_writes_nothing(manager_client, catalog):
+    events = AuditEvent.objects.count()
+    response = manager_client.post(
+        reverse("web:catalog_variant_create", args=[catalog["hammer"].pk]),
+        {"name": "", "barcode": "12#34"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() >= {"name", "barcode"}
+    assert (Variant.objects.count(), AuditEvent.objects.count()) == (0, events)
+
+
+def test_edit_variant(manager_client, catalog):
+    variant = VariantFactory(product=catalog["jacket"], name="XL", article="JK-XL")
+    url = reverse("web:catalog_variant_edit", args=[variant.pk])
+    assert manager_client.get(url).context["form"].initial["article"] == "JK-XL"
+    response = manager_client.post(url, {"name": "XXL", "article": "JK-XXL", "barcode": ""})
+    assert response.status_code == 302
+    assert response["Location"].startswith(
+        reverse("web:catalog_product_card", args=[catalog["jacket"].pk])
+    )
+    variant.refresh_from_db()
+    assert (variant.name, variant.article, variant.is_active) == ("XXL", "JK-XXL", False)
+    refused = manager_client.post(url, {"name": "", "article": "changed"})
+    assert refused.status_code == 200
+    variant.refresh_from_db()
+    assert (variant.name, variant.article) == ("XXL", "JK-XXL")

@@ -4,6 +4,7 @@ lists' "add" forms. The services check every value; forms only shape the input.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -15,6 +16,7 @@ from accord.catalog.models import (
     ProductGroup,
     ProductKind,
     Unit,
+    Variant,
     VatRate,
     Warehouse,
 )
@@ -134,3 +136,76 @@ class UnitForm(DomainForm):
     code = forms.CharField(label=_("OKEI code"), max_length=10)
     short_name = forms.CharField(label=_("Short name"), max_length=20)
     full_name = forms.CharField(label=_("Full name"), max_length=100, required=False)
+
+
+class VariantForm(DomainForm):
+    service_required = ("name",)
+
+    name = forms.CharField(
+        label=_("Name"), max_length=255, widget=forms.TextInput(attrs={"data-autofocus": ""})
+    )
+    article = forms.CharField(label=_("Article"), max_length=100, required=False)
+    barcode = forms.CharField(label=_("Barcode"), max_length=64, required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, data: Any = None, *, instance: Variant | None = None) -> None:
+        initial = {name: getattr(instance, name) for name in self.base_fields} if instance else {}
+        super().__init__(data, initial=initial or None)
+
+
+class PriceMatrixForm(DomainForm):
+    """One text input per row (a variant, or the product itself: None) and price type.
+
+    The text goes to `price_set` as typed, so the service alone judges numbers; an empty
+    input removes that price. Errors of `prices.<i>.value` land on the i-th input.
+    """
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        price_types: list[PriceType],
+        rows: list[tuple[Variant | None, list[Decimal | None]]],
+    ) -> None:
+        super().__init__(data)
+        self.price_types = price_types
+        self.cells: list[tuple[str, int, int | None]] = []  # field name, price type, variant
+        self.row_names: list[tuple[Variant | None, list[str]]] = []
+        for variant, values in rows:
+            names = [
+                self._add_cell(t, variant, v) for t, v in zip(price_types, values, strict=True)
+            ]
+            self.row_names.append((variant, names))
+
+    def _add_cell(self, price_type: PriceType, variant: Variant | None, value: Any) -> str:
+        name = f"price_{price_type.pk}_{variant.pk if variant else 0}"
+        label = f"{price_type.name}: {variant.name if variant else _('The product itself')}"
+        self.fields[name] = forms.CharField(
+            label=label,
+            required=False,
+            max_length=40,
+            initial="" if value is None else str(value),
+            widget=forms.TextInput(
+                attrs={"inputmode": "decimal", "class": "num", "aria-label": label}
+            ),
+        )
+        self.cells.append((name, price_type.pk, variant.pk if variant else None))
+        return name
+
+    def grid(self) -> list[tuple[Variant | None, list[forms.BoundField]]]:
+        return [(variant, [self[name] for name in names]) for variant, names in self.row_names]
+
+    def field_for(self, key: str) -> str | None:
+        parts = key.split(".")
+        if parts[0] == "prices" and len(parts) > 1 and parts[1].isdigit():
+            index = int(parts[1])
+            return self.cells[index][0] if index < len(self.cells) else None
+        return None
+
+    def to_service(self) -> dict[str, Any]:
+        entries = [
+            {"price_type_id": type_id, "variant_id": variant_id,
+             "value": self.cleaned_data[name].strip() or None}
+            for name, type_id, variant_id in self.cells
+        ]  # fmt: skip
+        return {"entries": entries}

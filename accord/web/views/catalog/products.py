@@ -37,6 +37,7 @@ def catalog_perms(user: Any) -> dict[str, bool]:
     """Which catalog actions the user has, for showing or hiding buttons."""
     perms = {action: can(user, action, PRODUCT) for action in ("add", "change", "delete")}
     perms["settings"] = can(user, "view", "admin.catalog_settings")
+    perms["prices"] = can(user, "change", services.PRICE)
     return perms
 
 
