@@ -281,9 +281,9 @@ def _money(label: Any) -> models.DecimalField[Any, Any]:
     return models.DecimalField(label, max_digits=15, decimal_places=2, default=0)
 
 
-class CommercialDocument(TimestampedModel):
-    """What a quote and an order share, shaped so that a 1C order (CommerceML Документ) fits:
-    number and date, counterparty, currency, VAT included or on top, lines and totals."""
+class SalesDocument(TimestampedModel):
+    """What every sales document shares (quote, order, shipment): number and date,
+    counterparty, responsible manager, currency, VAT included or on top, and totals."""
 
     number = models.CharField(_("number"), max_length=30, unique=True)
     date = models.DateField(_("date"), default=timezone.localdate)
@@ -294,6 +294,32 @@ class CommercialDocument(TimestampedModel):
         on_delete=models.CASCADE,
         related_name="%(class)ss",
     )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="RUB")
+    vat_included = models.BooleanField(_("VAT included in prices"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+    amount = _money(_("amount"))
+    vat_amount = _money(_("VAT"))
+    total = _money(_("total"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CommercialDocument(SalesDocument):
+    """What a quote and an order add, so that a 1C order (CommerceML Документ) fits: the
+    contact person, the deal and the price type the lines were priced from."""
+
     contact_person = models.ForeignKey(
         "directory.ContactPerson",
         verbose_name=_("contact person"),
@@ -310,15 +336,6 @@ class CommercialDocument(TimestampedModel):
         on_delete=models.SET_NULL,
         related_name="%(class)ss",
     )
-    responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("responsible manager"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    currency = models.CharField(_("currency"), max_length=3, default="RUB")
     price_type = models.ForeignKey(
         "catalog.PriceType",
         verbose_name=_("price type"),
@@ -327,17 +344,9 @@ class CommercialDocument(TimestampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    vat_included = models.BooleanField(_("VAT included in prices"), default=True)
-    notes = models.TextField(_("notes"), blank=True)
-    amount = _money(_("amount"))
-    vat_amount = _money(_("VAT"))
-    total = _money(_("total"))
 
     class Meta:
         abstract = True
-
-    def __str__(self) -> str:
-        return self.number
 
 
 class Quote(CommercialDocument):
@@ -465,23 +474,15 @@ class ShipmentQuerySet(DocumentQuerySet):
     object_type = SHIPMENT
 
 
-class Shipment(TimestampedModel):
+class Shipment(SalesDocument):
     """A shipment of an order's goods or services (1C "Реализация товаров и услуг").
     Only posted (shipped) shipments count against what the order has left to ship."""
 
     kind = models.CharField(
         _("kind"), max_length=10, choices=ShipmentKind.choices, default=ShipmentKind.GOODS
     )
-    number = models.CharField(_("number"), max_length=30, unique=True)
-    date = models.DateField(_("date"), default=timezone.localdate)
     status = models.CharField(
         _("status"), max_length=20, choices=ShipmentStatus.choices, default=ShipmentStatus.DRAFT
-    )
-    counterparty = models.ForeignKey(
-        "directory.Counterparty",
-        verbose_name=_("counterparty"),
-        on_delete=models.CASCADE,
-        related_name="shipments",
     )
     order = models.ForeignKey(
         Order,
@@ -499,23 +500,8 @@ class Shipment(TimestampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("responsible manager"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    currency = models.CharField(_("currency"), max_length=3, default="RUB")
-    vat_included = models.BooleanField(_("VAT included in prices"), default=True)
-    notes = models.TextField(_("notes"), blank=True)
     # The order's status before this shipment completed it: cancelling puts it back.
     order_status_before = models.CharField(max_length=20, blank=True, editable=False)
-    amount = _money(_("amount"))
-    vat_amount = _money(_("VAT"))
-    total = _money(_("total"))
-
     objects = ShipmentQuerySet.as_manager()
 
     class Meta:
@@ -526,9 +512,6 @@ class Shipment(TimestampedModel):
             models.Index(fields=["responsible", "status"], name="shipment_resp_status"),
             models.Index(fields=["order", "status"], name="shipment_order_status"),
         ]
-
-    def __str__(self) -> str:
-        return self.number
 
 
 class ShipmentLine(DocumentLine):
