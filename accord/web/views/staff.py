@@ -20,7 +20,7 @@ from accord.core.errors import DomainError
 from accord.directory import handover
 from accord.users import admin_selectors as sel
 from accord.users import administration as admin
-from accord.users.access import can
+from accord.users.access import assignable_users, can
 from accord.users.models import Department, Role, User
 from accord.users.role_rules import ADMIN_USERS
 from accord.users.two_factor import two_factor_enrolled, two_factor_reset
@@ -159,7 +159,8 @@ def user_two_factor_reset(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_handover(request: AuthedRequest, pk: int) -> HttpResponse:
     subject = sel.user_get(viewer=request.user, pk=pk)
-    receivers = list(User.objects.filter(is_active=True).exclude(pk=subject.pk))
+    # Whom the actor may make responsible: the same rule the hand-over service checks.
+    receivers = [u for u in assignable_users(request.user) if u.pk != subject.pk]
     clients = handover.handover_candidates(viewer=request.user, from_user=subject)
     form = HandoverForm(_post(request), receivers=receivers, clients=clients)
     result = None
