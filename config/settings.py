@@ -177,7 +177,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 # Served over HTTPS: secure cookies, HSTS and a redirect from http. Off by default so that
 # `make demo` works on plain http://127.0.0.1:8000; never on together with ACCORD_DEBUG.
-ACCORD_HTTPS = env_bool("ACCORD_HTTPS", env_bool("ACCORD_SECURE_COOKIES", False)) and not DEBUG
+ACCORD_HTTPS = env_bool("ACCORD_HTTPS", False) and not DEBUG
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = ACCORD_HTTPS
 SECURE_SSL_REDIRECT = ACCORD_HTTPS and env_bool("ACCORD_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a local monitor may probe over plain http
