@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accord.catalog",
     "accord.sales",
     "accord.billing",
+    "accord.exchange",
     "accord.web",
     "accord.api",
     "accord.demo",
