@@ -37,7 +37,7 @@ from accord.catalog.models import (
     Warehouse,
 )
 from accord.catalog.validation import text_key
-from accord.core.audit import jsonable, log_action, log_actions
+from accord.core.audit import jsonable, log_action, log_actions, log_batch
 from accord.core.errors import ValidationFailedError
 from accord.users.access import require
 
@@ -162,15 +162,11 @@ def _upsert(
         report.pks[index], report.outcomes[index] = obj.pk, INSERTED
     for index, _obj, _changes in updates:
         report.outcomes[index] = UPDATED
+    if inserts:
+        ids = [obj.pk for _i, obj, _v in inserts]
+        log_batch(actor=actor, action=f"{label}.created", object_type=label, ids=ids, changes={})
     log_actions(
-        actor=actor,
-        entries=[
-            *(
-                (f"{label}.created", obj, {f: jsonable(v) for f, v in values.items()})
-                for _i, obj, values in inserts
-            ),
-            *((f"{label}.updated", obj, changes) for _i, obj, changes in updates),
-        ],
+        actor=actor, entries=[(f"{label}.updated", obj, changes) for _i, obj, changes in updates]
     )
     return report
 
@@ -243,11 +239,15 @@ def _amounts_sync(
     if updates:
         model._base_manager.bulk_update(updates, [value_field, "updated_at"], batch_size=500)
     if changes:
+        # One event per batch: prices and stock from 1C move every hour for most products.
         label = "prices" if model is Price else "stock"
-        products = Product._base_manager.only("pk", "name").in_bulk(list(changes))
-        log_actions(
+        rows = [[pk, *row] for pk, product_rows in changes.items() for row in product_rows]
+        log_batch(
             actor=actor,
-            entries=[(action, products[pk], {label: rows}) for pk, rows in changes.items()],
+            action=action,
+            object_type=PRODUCT,
+            ids=list(changes),
+            changes={label: rows},
         )
     return {(r.product_id, r.variant_id) for r in (*inserts, *updates)}
 

@@ -163,3 +163,22 @@ def log_actions(*, actor: Any, entries: Iterable[tuple[str, models.Model, dict[s
     ]
     AuditEvent.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+def log_batch(
+    *, actor: Any, action: str, object_type: str, ids: list[Any], changes: dict[str, Any]
+) -> AuditEvent:
+    """One event for many objects written by a feed (`changes["ids"]` lists them).
+
+    A 100,000-product catalog from 1C would otherwise add 100,000 creation events that say
+    nothing the rows' `created_at`/`created_by` do not; changes to existing rows are still
+    recorded one event per object by the caller.
+    """
+    return _record(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id="",
+        label=f"{len(ids)}",
+        changes={**changes, "ids": [str(i) for i in ids]},
+    )

@@ -1,4 +1,8 @@
-"""`accord bench web [--runs N] [--user LOGIN] [--seed N]`: print timings as a table and JSON."""
+"""`accord bench web|exchange`: print measured figures as a table and one JSON line.
+
+accord bench web [--runs N] [--user LOGIN] [--seed N]
+accord bench exchange [--products N] [--seed N]   (writes N products: use a scratch database)
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from accord.bench import web
+from accord.bench import exchange, web
 from accord.directory.models import Counterparty
 
 
@@ -16,12 +20,16 @@ class Command(BaseCommand):
     help = "Measure Accord's pages and API on the demo data (see ../shared/docs/targets.md)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", choices=["web"], help="which benchmark to run")
+        parser.add_argument("name", choices=["web", "exchange"], help="which benchmark to run")
+        parser.add_argument("--products", type=int, default=100_000, help="exchange: catalog size")
         parser.add_argument("--runs", type=int, default=50, help="requests per scenario")
         parser.add_argument("--user", default="admin", help="the demo user to measure as")
         parser.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["name"] == "exchange":
+            self.bench_exchange(products=options["products"], seed=options["seed"])
+            return
         if options["runs"] < 1:
             raise CommandError("--runs must be at least 1.")
         try:
@@ -48,4 +56,35 @@ class Command(BaseCommand):
             "user": options["user"],
             "results": {t.name: t.as_dict() for t in timings},
         }
+        self.stdout.write(json.dumps(summary, ensure_ascii=False))
+
+    def bench_exchange(self, *, products: int, seed: int) -> None:
+        if products < 1:
+            raise CommandError("--products must be at least 1.")
+        steps, sizes = exchange.run(products=products, seed=seed)
+        files = ", ".join(f"{name} {mb:.1f} MB" for name, mb in sizes.items())
+        self.stdout.write(f"bench exchange: {connection.vendor}, {products:,} products ({files})")
+        self.stdout.write(f"{'step':<18} {'seconds':>9} {'records':>9} {'rows/s':>9}  status")
+        for step in steps:
+            self.stdout.write(
+                f"{step.name:<18} {step.seconds:>9.2f} {step.records:>9} "
+                f"{step.rows_per_second:>9.0f}  {step.status}"
+            )
+        first = steps[0].seconds + steps[1].seconds
+        rss = exchange.peak_rss_mb()
+        self.stdout.write(f"catalog loaded in {first:.1f} s; peak RSS {rss:.0f} MB")
+        summary = {
+            "bench": "exchange",
+            "database": connection.vendor,
+            "products": products,
+            "load_seconds": round(first, 2),
+            "reload_seconds": round(steps[2].seconds + steps[3].seconds, 2),
+            "peak_rss_mb": round(rss, 1),
+            "steps": {
+                s.name: {"seconds": round(s.seconds, 2), "records": s.records,
+                         "rows_per_second": round(s.rows_per_second), "status": s.status,
+                         "counts": s.counts}
+                for s in steps
+            },
+        }  # fmt: skip
         self.stdout.write(json.dumps(summary, ensure_ascii=False))
