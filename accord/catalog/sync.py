@@ -117,7 +117,6 @@ def _upsert(
 ) -> SyncReport:
     """Insert rows without a pk, update rows whose values differ, audit every change."""
     report = SyncReport(pks=[None] * len(rows), outcomes=[FAILED] * len(rows))
-    label = f"{model._meta.app_label}.{model._meta.model_name}"
     existing_pks = [pk for pk, _values in rows if pk is not None]
     current = {
         row["pk"]: row
@@ -151,24 +150,37 @@ def _upsert(
             continue
         obj = model(pk=pk, **values, **extra, updated_at=now, updated_by=actor)
         updates.append((index, obj, changes))
-    if inserts:
-        require(actor, "add", PRODUCT)
-        model._base_manager.bulk_create([obj for _i, obj, _v in inserts], batch_size=500)
-    if updates:
-        require(actor, "change", PRODUCT)
-        columns = [*fields, *(derived({}) if derived else {}), "updated_at", "updated_by"]
-        model._base_manager.bulk_update([obj for _i, obj, _c in updates], columns, batch_size=500)
+    _write(actor, model, fields, derived, inserts, updates)
     for index, obj, _values in inserts:
         report.pks[index], report.outcomes[index] = obj.pk, INSERTED
     for index, _obj, _changes in updates:
         report.outcomes[index] = UPDATED
+    return report
+
+
+def _write(
+    actor: Any,
+    model: type[Any],
+    fields: Sequence[str],
+    derived: Any,
+    inserts: list[tuple[int, Any, dict[str, Any]]],
+    updates: list[tuple[int, Any, dict[str, list[Any]]]],
+) -> None:
+    """Store what `_upsert` decided, and audit it."""
+    label = f"{model._meta.app_label}.{model._meta.model_name}"
     if inserts:
+        require(actor, "add", PRODUCT)
+        model._base_manager.bulk_create([obj for _i, obj, _v in inserts], batch_size=500)
         ids = [obj.pk for _i, obj, _v in inserts]
         log_batch(actor=actor, action=f"{label}.created", object_type=label, ids=ids, changes={})
-    log_actions(
-        actor=actor, entries=[(f"{label}.updated", obj, changes) for _i, obj, changes in updates]
-    )
-    return report
+    if updates:
+        require(actor, "change", PRODUCT)
+        columns = [*fields, *(derived({}) if derived else {}), "updated_at", "updated_by"]
+        model._base_manager.bulk_update([obj for _i, obj, _c in updates], columns, batch_size=500)
+        log_actions(
+            actor=actor,
+            entries=[(f"{label}.updated", obj, changes) for _i, obj, changes in updates],
+        )
 
 
 def _product_derived(values: dict[str, Any]) -> dict[str, Any]:

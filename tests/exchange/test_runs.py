@@ -181,9 +181,11 @@ def test_a_bad_record_is_reported_and_the_others_load(node, tmp_path):
     long_name = "Я" * 300  # longer than a product name may be
     run = load(node, catalog_file(tmp_path, {P1: "Насос А", P2: long_name}))
     assert run.status == RunStatus.DONE
-    assert run.counts["product"]["inserted"] == 1 and run.counts["product"]["failed"] == 1
+    assert run.counts["product"]["inserted"] == 1
+    assert run.counts["product"]["failed"] == 1
     error = run.errors.get()
-    assert error.external_id == P2 and "255" in error.message
+    assert error.external_id == P2
+    assert "255" in error.message
 
 
 def test_stop_on_error_stops_the_run(node, tmp_path):
@@ -216,8 +218,10 @@ def test_a_resumed_run_skips_committed_batches_and_ends_in_the_same_state(
     with pytest.raises(KeyboardInterrupt):
         run_process(run.pk)
     run.refresh_from_db()
-    assert run.status == RunStatus.RUNNING and run.position == 4  # 2 batches committed
-    assert Product.objects.count() == 3  # the group record and 3 products: 4 records
+    assert run.status == RunStatus.RUNNING  # 2 batches committed
+    assert run.position == 4
+    assert Product.objects.count() == 3  # the group record
+    assert 3 products: 4 records
     monkeypatch.setattr(run_services.Applier, "apply", real_apply)
     ExchangeRun.objects.filter(pk=run.pk).update(heartbeat_at=None)  # the worker went silent
     run_process(run.pk)
@@ -235,7 +239,8 @@ def test_full_package_deactivates_missing_products_when_the_node_says_so(node, t
     assert Product.objects.get(name="Насос А").is_active
     assert not Product.objects.get(name="Насос Б").is_active
     partial = load(node, catalog_file(tmp_path, {P3: "Насос В"}, full=False))
-    assert partial.status == RunStatus.DONE and full_pass_finish(node) == 0
+    assert partial.status == RunStatus.DONE
+    assert full_pass_finish(node) == 0
     assert Product.objects.get(name="Насос А").is_active  # a changes-only file retires nothing
 
 
@@ -276,7 +281,8 @@ def test_orders_go_to_1c_once_and_its_status_file_updates_and_pays_them(node, ma
     order = order_for(manager)
     session = session_open(node, "sale")
     data, encoding = orders_query(session)
-    assert data.startswith(b"<?xml") and encoding == "utf-8"
+    assert data.startswith(b"<?xml")
+    assert encoding == "utf-8"
     assert order.number.encode() in data
     assert list(orders_pending(node)) == [order]  # sent, but not acknowledged yet
     assert orders_ack(session) == 1
@@ -294,7 +300,8 @@ def test_orders_go_to_1c_once_and_its_status_file_updates_and_pays_them(node, ma
     from accord.billing.models import Payment
 
     payment = Payment.objects.get(counterparty=order.counterparty)
-    assert payment.amount == order.total and payment.number == "ПП-000001"
+    assert payment.amount == order.total
+    assert payment.number == "ПП-000001"
     assert list(orders_pending(node)) == []  # what 1C told us is not echoed back to it
     assert OrderExport.objects.get(order=order).state == "exported"
     again = load(
@@ -318,4 +325,5 @@ def test_a_node_without_catalog_in_refuses_a_catalog(node, tmp_path):
     node.catalog_in = False
     node.save()
     run = load(node, catalog_file(tmp_path, {P1: "Насос А"}))
-    assert run.status == RunStatus.FAILED and not Product.objects.exists()
+    assert run.status == RunStatus.FAILED
+    assert not Product.objects.exists()
