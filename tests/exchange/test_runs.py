@@ -218,10 +218,9 @@ def test_a_resumed_run_skips_committed_batches_and_ends_in_the_same_state(
     with pytest.raises(KeyboardInterrupt):
         run_process(run.pk)
     run.refresh_from_db()
-    assert run.status == RunStatus.RUNNING  # 2 batches committed
-    assert run.position == 4
-    assert Product.objects.count() == 3  # the group record
-    assert 3 products: 4 records
+    assert run.status == RunStatus.RUNNING
+    assert run.position == 4  # 2 batches committed: the group and 3 products
+    assert Product.objects.count() == 3
     monkeypatch.setattr(run_services.Applier, "apply", real_apply)
     ExchangeRun.objects.filter(pk=run.pk).update(heartbeat_at=None)  # the worker went silent
     run_process(run.pk)
