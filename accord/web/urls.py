@@ -23,6 +23,7 @@ from accord.web.views import (
     shipments,
     staff,
 )
+from accord.web.views import exchange as exchange_views
 from accord.web.views.catalog import prices as catalog_prices
 from accord.web.views.catalog import products as catalog_products
 from accord.web.views.catalog import settings as catalog_settings
@@ -276,4 +277,29 @@ urlpatterns = [
         catalog_settings.catalog_settings_add,
         name="catalog_settings_add",
     ),
+    # ------------------------------------------------------------ exchange with 1C
+    path("settings/exchange/", exchange_views.nodes, name="settings_exchange"),
+    path("settings/exchange/new/", exchange_views.node_new, name="settings_exchange_node_new"),
+    path("settings/exchange/<int:pk>/", exchange_views.node_card, name="settings_exchange_node"),
+    path(
+        "settings/exchange/<int:pk>/edit/",
+        exchange_views.node_edit,
+        name="settings_exchange_node_edit",
+    ),
+    path(
+        "settings/exchange/<int:pk>/delete/",
+        exchange_views.node_delete,
+        name="settings_exchange_node_delete",
+    ),
+    path(
+        "settings/exchange/<int:pk>/upload/",
+        exchange_views.node_upload,
+        name="settings_exchange_upload",
+    ),
+    path(
+        "settings/exchange/refs/<int:pk>/",
+        exchange_views.ref_repoint,
+        name="settings_exchange_ref_repoint",
+    ),
+    path("settings/exchange/runs/<int:pk>/", exchange_views.run_page, name="settings_exchange_run"),
 ]

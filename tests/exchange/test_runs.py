@@ -113,12 +113,8 @@ def test_catalog_then_offers_load_products_prices_and_stock(node, tmp_path):
     offers = load(node, offers_file(tmp_path, {P1: ("1 500,50", "3"), f"{P2}#v1": ("99.00", "-2")}))
     assert offers.status == RunStatus.DONE, offers.error
     a = Product.objects.get(name="Насос А")
-    assert (
-        a.article == "A-00"
-        and a.vat_rate == "20"
-        and a.unit.code == "796"
-        and a.group.name == "Насосы"
-    )
+    assert (a.article, a.vat_rate, a.unit.code) == ("A-00", "20", "796")
+    assert a.group.name == "Насосы"
     assert Price.objects.get(product=a).value == Decimal("1500.50")
     assert Stock.objects.get(product=a).quantity == Decimal(3)
     variant = Variant.objects.get(product__name="Насос Б")

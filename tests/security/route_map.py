@@ -12,6 +12,9 @@ touches:
 - `Shared(reason)`: objects every signed-in user may see (the catalog) or that belong to the
   requester alone by construction (own account pages).
 - `Public(reason)`: needs no sign-in or shows no data.
+- `Machine(reason)`: an endpoint for another program, which authenticates it by its own
+  credentials (not the sign-in session) and is CSRF-exempt by design: without them it
+  answers a refusal in its own protocol and changes nothing.
 """
 
 from __future__ import annotations
@@ -51,17 +54,25 @@ class Public:
     reason: str
 
 
-Rule = Owned | Admin | Collection | Shared | Public
+@dataclass(frozen=True)
+class Machine:
+    reason: str
+
+
+Rule = Owned | Admin | Collection | Shared | Public | Machine
 
 CATALOG = "the catalog is company-wide: every user who may view products sees all of it"
 PIPELINES = "pipelines and stages are company-wide; the deals shown go through visible_to"
 SIGN_IN = "a step of the requester's own sign-in"
 ACCOUNT = "the requester's own account"
 BILLING = "own companies (the issuers of invoices) are company-wide reference data"
+ONEC = "1C's exchange protocol: HTTP Basic at checkauth, then its own cookie and sessid"
 
 WEB: dict[str, Rule] = {
     "healthz": Public("liveness probe for load balancers; reveals no data"),
     "set_language": Public("Django's language switch; stores a cookie"),
+    "exchange:onec": Machine(ONEC),
+    "exchange:onec_bitrix": Machine(ONEC),
     "web:home": Public("redirects to the counterparty list"),
     "web:login": Public("the sign-in form"),
     "web:login_code": Public(SIGN_IN),
@@ -193,6 +204,16 @@ WEB: dict[str, Rule] = {
     "web:settings_own_companies": Admin(),
     "web:settings_own_company_new": Admin(),
     "web:settings_own_company_edit": Admin("own_company", "pk"),
+    # Settings -> Exchange with 1C (accord/web/views/exchange.py); a fixed id: the manager is
+    # refused before any lookup
+    "web:settings_exchange": Admin(),
+    "web:settings_exchange_node_new": Admin(),
+    "web:settings_exchange_node": Admin(param="pk", value="1"),
+    "web:settings_exchange_node_edit": Admin(param="pk", value="1"),
+    "web:settings_exchange_node_delete": Admin(param="pk", value="1"),
+    "web:settings_exchange_upload": Admin(param="pk", value="1"),
+    "web:settings_exchange_ref_repoint": Admin(param="pk", value="1"),
+    "web:settings_exchange_run": Admin(param="pk", value="1"),
 }
 
 # A document line for the create operations (the product id need not exist: refused alike).
