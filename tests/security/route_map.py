@@ -72,6 +72,7 @@ WEB: dict[str, Rule] = {
     "healthz": Public("liveness probe for load balancers; reveals no data"),
     "set_language": Public("Django's language switch; stores a cookie"),
     "exchange:onec": Machine(ONEC),
+    "exchange:onec_no_slash": Machine(ONEC),
     "exchange:onec_bitrix": Machine(ONEC),
     "web:home": Public("redirects to the counterparty list"),
     "web:login": Public("the sign-in form"),
