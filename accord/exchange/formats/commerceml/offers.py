@@ -1,0 +1,116 @@
+"""An `Предложение` of a ПакетПредложений or ИзмененияПакетаПредложений: prices and stock.
+
+Stock comes in three shapes, all read here:
+
+* `<Склад ИдСклада=".." КоличествоНаСкладе=".."/>` children (CML ≤ 2.08, UT 11.5);
+* `<Склады ИдСклада=".." КоличествоНаСкладе=".."/>` children (ИзмененияПакетаПредложений);
+* `Остатки/Остаток/Склад/{Ид, Количество}` (the 1C-Bitrix module, CML 2.09+ and 3.1).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from accord.exchange.formats.commerceml.catalog import base_unit
+from accord.exchange.formats.commerceml.elements import (
+    Children,
+    Element,
+    child_text,
+    child_text_or_none,
+    children,
+    first,
+    items,
+    local_name,
+    marked_deleted,
+    pairs,
+)
+from accord.exchange.formats.commerceml.values import parse_decimal
+from accord.exchange.formats.records import OfferRecord, PriceRecord, StockRecord, UnitRecord
+
+
+def _prices(kids: Children) -> tuple[PriceRecord, ...] | None:
+    if "Цены" not in kids:
+        return None
+    found: list[PriceRecord] = []
+    for price in items(kids, "Цены", "Цена"):
+        sub = children(price)
+        value = parse_decimal(child_text(sub, "ЦенаЗаЕдиницу"))
+        type_id = child_text(sub, "ИдТипаЦены")
+        if value is None or not type_id:
+            continue  # a price without its value or type says nothing we can keep
+        found.append(
+            PriceRecord(
+                price_type_id=type_id,
+                value=value,
+                currency=child_text(sub, "Валюта"),
+                unit=child_text(sub, "Единица"),
+                coefficient=parse_decimal(child_text(sub, "Коэффициент")),
+            )
+        )
+    return tuple(found)
+
+
+def _attribute_stock(element: Element) -> StockRecord | None:
+    warehouse = (element.get("ИдСклада") or "").strip()
+    quantity = parse_decimal(element.get("КоличествоНаСкладе"))
+    if not warehouse or quantity is None:
+        return None
+    return StockRecord(warehouse_id=warehouse, quantity=quantity)
+
+
+def _stock(kids: Children) -> tuple[tuple[StockRecord, ...] | None, Decimal | None]:
+    """Stock per warehouse (None when the offer carries none) and a total from `Остаток`."""
+    if not ({"Склад", "Склады", "Остатки"} & kids.keys()):
+        return None, None
+    attributed: list[Element] = list(kids.get("Склад", ()))
+    for element in kids.get("Склады", ()):
+        attributed.append(element)
+        attributed.extend(inner for inner in element if local_name(inner.tag) == "Склад")
+    found = [stock for stock in map(_attribute_stock, attributed) if stock is not None]
+    total: Decimal | None = None
+    for rest in items(kids, "Остатки", "Остаток"):
+        sub = children(rest)
+        for warehouse in sub.get("Склад", ()):
+            inner = children(warehouse)
+            warehouse_id = child_text(inner, "Ид")
+            quantity = parse_decimal(child_text(inner, "Количество"))
+            if warehouse_id and quantity is not None:
+                found.append(StockRecord(warehouse_id=warehouse_id, quantity=quantity))
+        if "Склад" not in sub:  # CML 3.1: a rest without a warehouse is the total
+            total = parse_decimal(child_text(sub, "Количество"))
+    return tuple(found), total
+
+
+def _offer_id(kids: Children) -> str:
+    """`Ид`, joined with `ИдХарактеристики` (ИзмененияПакетаПредложений) into `product#variant`."""
+    external_id = child_text(kids, "Ид")
+    variant = child_text(kids, "ИдХарактеристики")
+    if variant and "#" not in external_id:
+        return f"{external_id}#{variant}"
+    return external_id
+
+
+def offer_record(element: Element) -> OfferRecord:
+    kids = children(element)
+    stock, rest_total = _stock(kids)
+    quantity_text = child_text_or_none(kids, "Количество")
+    quantity = parse_decimal(quantity_text) if quantity_text is not None else rest_total
+    unit = base_unit(first(kids, "БазоваяЕдиница"))
+    unit_code = child_text(kids, "КодЕдиницыИзмерения")
+    if unit is None and unit_code:
+        unit = UnitRecord(code=unit_code, short_name="")
+    return OfferRecord(
+        external_id=_offer_id(kids),
+        name=child_text(kids, "Наименование"),
+        article=child_text(kids, "Артикул"),
+        barcode=child_text(kids, "Штрихкод"),
+        unit=unit,
+        prices=_prices(kids),
+        quantity=quantity,
+        stock_by_warehouse=stock,
+        characteristics=tuple(
+            pairs(kids, "ХарактеристикиТовара", "ХарактеристикаТовара", "Наименование", "Значение")
+        ),
+        properties=tuple(pairs(kids, "ЗначенияСвойств", "ЗначенияСвойства", "Ид", "Значение")),
+        deleted=marked_deleted(kids, element),
+    )

@@ -1,0 +1,294 @@
+"""Stream a CommerceML file (2.03–3.1, any namespace) into records, in file order.
+
+`read_package` yields a `PackageHeader` first, then one record per object. Only one object's
+subtree is in memory at a time: each is turned into a record, then cleared and unlinked, so a
+multi-gigabyte import.xml parses in bounded memory.
+
+The package kind comes from content. The first root child among Каталог, ПакетПредложений,
+ИзмененияПакетаПредложений, Документ, Контейнер and Контрагенты decides it; a lone
+Классификатор is a catalog. Because a classifier may precede what decides the kind (an
+offers file starting with Классификатор), its records are held back until the header is
+known; a classifier is small next to the products and offers that follow it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO
+
+from accord.exchange.formats.commerceml.catalog import (
+    group_tree,
+    price_type_record,
+    product_record,
+    property_record,
+    unit_element,
+    warehouse_record,
+)
+from accord.exchange.formats.commerceml.documents import counterparty_record, document_record
+from accord.exchange.formats.commerceml.elements import Element, local_name, namespace_of, text
+from accord.exchange.formats.commerceml.offers import offer_record
+from accord.exchange.formats.commerceml.safety import MAX_DEPTH, EventStream, Source, open_source
+from accord.exchange.formats.commerceml.values import is_true, parse_datetime
+from accord.exchange.formats.errors import FormatError
+from accord.exchange.formats.records import PackageHeader, PackageKind, Record
+
+ROOT = "КоммерческаяИнформация"
+
+Builder = Callable[[Element], Iterable[Record]]
+
+
+def _one(build: Callable[[Element], Record]) -> Builder:
+    return lambda element: (build(element),)
+
+
+def _unit(element: Element) -> Iterable[Record]:
+    unit = unit_element(element)
+    return (unit,) if unit is not None else ()
+
+
+def _warehouses(element: Element) -> Iterable[Record]:
+    return [warehouse_record(child) for child in element if local_name(child.tag) == "Склад"]
+
+
+_DOCUMENT = _one(document_record)
+_RECORDS: dict[tuple[str, ...], Builder] = {
+    ("Классификатор", "Группы", "Группа"): lambda element: group_tree(element, None),
+    ("Классификатор", "Свойства", "Свойство"): _one(property_record),
+    ("Классификатор", "ТипыЦен", "ТипЦены"): _one(price_type_record),
+    ("ПакетПредложений", "ТипыЦен", "ТипЦены"): _one(price_type_record),
+    # Warehouses are read per container: `Склад` also names every stock entry of an offer,
+    # and reporting those to Python would cost two events per offer and warehouse.
+    ("Классификатор", "Склады"): _warehouses,
+    ("ПакетПредложений", "Склады"): _warehouses,
+    ("Классификатор", "ЕдиницыИзмерения", "ЕдиницаИзмерения"): _unit,
+    ("Каталог", "Товары", "Товар"): _one(product_record),
+    ("ПакетПредложений", "Предложения", "Предложение"): _one(offer_record),
+    ("ИзмененияПакетаПредложений", "Предложения", "Предложение"): _one(offer_record),
+    ("Документ",): _DOCUMENT,
+    ("Контейнер", "Документ"): _DOCUMENT,
+    ("Контрагенты", "Контрагент"): _one(counterparty_record),
+}
+
+_KINDS = {
+    "Каталог": PackageKind.CATALOG,
+    "ПакетПредложений": PackageKind.OFFERS,
+    "ИзмененияПакетаПредложений": PackageKind.OFFERS,
+    "Документ": PackageKind.DOCUMENTS,
+    "Контейнер": PackageKind.DOCUMENTS,
+    "Контрагенты": PackageKind.CONTRACTORS,
+}
+_CATALOG_ID_FIELDS = {("Каталог", "Ид"), ("ПакетПредложений", "ИдКаталога")}
+_CATALOG_ID_FIELDS |= {("ИзмененияПакетаПредложений", "ИдКаталога")}
+_CLASSIFIER_ID_FIELDS = {
+    ("Классификатор", "Ид"),
+    ("Каталог", "ИдКлассификатора"),
+    ("ПакетПредложений", "ИдКлассификатора"),
+}
+_ONLY_CHANGES = "СодержитТолькоИзменения"
+
+
+_TAGS = sorted(
+    {f"{{*}}{name}" for path in _RECORDS for name in path}
+    | {f"{{*}}{name}" for name in _KINDS}
+    | {"{*}" + ROOT, "{*}Классификатор"}
+)
+"""Tags the parser reports. Anything else is only seen inside a record's finished subtree."""
+
+
+def read_package(source: Source) -> Iterator[Record]:
+    """Records of one CommerceML file: a `PackageHeader`, then objects in file order.
+
+    `source` is a path or a binary file object. Raises FormatError for a malformed, hostile
+    or non-CommerceML file; a bad value inside one object only empties that value.
+    """
+    with open_source(source) as stream:
+        yield from _PackageReader(stream).records()
+
+
+class _PackageReader:
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._events = EventStream(stream, _TAGS)
+        self._kind: PackageKind | None = None
+        self._main: Element | None = None  # the root child that decided the kind
+        self._version = ""
+        self._namespace = ""
+        self._generated_at: dt.datetime | None = None
+        self._only_changes = False
+        self._classifier_only_changes = False
+        self._classifier_seen = False
+        self._catalog_id = ""
+        self._classifier_id = ""
+        self._pending: list[Record] | None = []  # None once the header is out
+        self._parent: Element | None = None  # parent of the latest element that started
+        self._parent_path: list[str] = []
+        self._parent_source: Element | None = None
+        self._source: Element | None = None  # root child holding the current record
+
+    def records(self) -> Iterator[Record]:
+        events = self._events
+        record: Element | None = None  # the object being read; events inside it are skipped
+        build: Builder | None = None
+        for event, element in events:
+            if record is not None:
+                if element is record and event == "end":
+                    assert build is not None
+                    if self._pending is None:
+                        yield from build(element)
+                    else:
+                        yield from self._emit(build(element), self._source)
+                    events.release(element)
+                    record = None
+            elif event == "start":
+                build = self._locate(element)
+                if build is not None:
+                    record = element
+            elif element.getparent() is None:
+                yield from self._finish()
+            elif element.getparent().getparent() is None:
+                yield from self._end_root_child(element)
+        if self._pending is not None and events.root is not None:
+            # The root was never reported: it is not КоммерческаяИнформация.
+            self._start_root(events.root, local_name(events.root.tag))
+
+    def _locate(self, element: Element) -> Builder | None:
+        """The builder for an element that starts, from its path; notes its root child.
+
+        Records of one container share their parent, so its path is computed once.
+        """
+        parent = element.getparent()
+        if parent is None or parent is not self._parent:
+            self._parent = parent
+            self._parent_path = _path_of(parent) if parent is not None else []
+            self._parent_source = _root_child_of(parent) if parent is not None else None
+        path = [*self._parent_path, local_name(element.tag)]
+        if len(path) > MAX_DEPTH:
+            raise FormatError(
+                f"XML nesting is deeper than {MAX_DEPTH} levels", line=element.sourceline
+            )
+        if len(path) <= 2:
+            self._start(element, path)
+        self._source = self._parent_source if len(path) > 2 else element
+        return _RECORDS.get(tuple(path[1:]))
+
+    def _start(self, element: Element, path: list[str]) -> None:
+        if len(path) == 1:
+            self._start_root(element, path[0])
+        else:
+            self._start_root_child(element, path[1])
+
+    def _start_root(self, element: Element, name: str) -> None:
+        if name != ROOT:
+            raise FormatError(
+                f"Not a CommerceML file: the root element is <{name}>, expected <{ROOT}>",
+                line=element.sourceline,
+            )
+        self._namespace = namespace_of(element.tag)
+        self._version = (element.get("ВерсияСхемы") or "").strip()
+        self._generated_at = parse_datetime(element.get("ДатаФормирования"))
+
+    def _start_root_child(self, element: Element, name: str) -> None:
+        if name == "Классификатор":
+            self._classifier_seen = True
+            self._classifier_only_changes = is_true(element.get(_ONLY_CHANGES))
+        kind = _KINDS.get(name)
+        if kind is None or self._kind is not None:
+            return
+        self._kind = kind
+        self._main = element
+        # A delta package has no attribute: it is a change set by definition.
+        self._only_changes = name == "ИзмененияПакетаПредложений" or is_true(
+            element.get(_ONLY_CHANGES)
+        )
+
+    def _end_root_child(self, element: Element) -> Iterator[Record]:
+        if local_name(element.tag) == "Классификатор":
+            self._header_fields(element)
+        if element is self._main:
+            yield from self._emit((), element)
+        self._events.release(element)
+
+    def _header_fields(self, parent: Element) -> None:
+        """Ids and the old element form of СодержитТолькоИзменения, read before the header."""
+        if self._pending is None:
+            return
+        parent_name = local_name(parent.tag)
+        for element in parent:
+            name = local_name(element.tag)
+            if (parent_name, name) in _CATALOG_ID_FIELDS and not self._catalog_id:
+                self._catalog_id = text(element)
+            elif (parent_name, name) in _CLASSIFIER_ID_FIELDS and not self._classifier_id:
+                self._classifier_id = text(element)
+            elif name == _ONLY_CHANGES and parent is self._main:
+                self._only_changes = is_true(text(element))
+            elif name == _ONLY_CHANGES and parent_name == "Классификатор":
+                self._classifier_only_changes = is_true(text(element))
+
+    def _emit(self, records: Iterable[Record], source: Element | None) -> Iterator[Record]:
+        """Hold records back until the header is known; then pass them through."""
+        pending = self._pending
+        if pending is None:
+            yield from records
+        elif source is not None and source is self._main:
+            self._header_fields(source)
+            yield self._header()
+            yield from pending
+            self._pending = None
+            yield from records
+        else:
+            pending.extend(records)
+
+    def _finish(self) -> Iterator[Record]:
+        if self._pending is None:
+            return
+        if self._kind is None:
+            if not self._classifier_seen:
+                raise FormatError(
+                    "The file holds no Классификатор, Каталог, ПакетПредложений, Документ "
+                    "or Контрагенты"
+                )
+            self._kind = PackageKind.CATALOG
+            self._only_changes = self._classifier_only_changes
+        yield self._header()
+        yield from self._pending
+        self._pending = None
+
+    def _header(self) -> PackageHeader:
+        assert self._kind is not None
+        prolog = self._events.prolog
+        return PackageHeader(
+            kind=self._kind,
+            version=self._version,
+            namespace=self._namespace,
+            encoding=prolog.encoding if prolog is not None else "utf-8",
+            generated_at=self._generated_at,
+            only_changes=self._only_changes,
+            catalog_id=self._catalog_id,
+            classifier_id=self._classifier_id,
+        )
+
+
+def _path_of(element: Element) -> list[str]:
+    """Local names from the root down to `element`; refuses a path deeper than MAX_DEPTH."""
+    path: list[str] = []
+    node = element
+    while node is not None:
+        path.append(local_name(node.tag))
+        if len(path) > MAX_DEPTH:
+            raise FormatError(
+                f"XML nesting is deeper than {MAX_DEPTH} levels", line=element.sourceline
+            )
+        node = node.getparent()
+    path.reverse()
+    return path
+
+
+def _root_child_of(element: Element) -> Element | None:
+    """The ancestor-or-self of `element` just under the root; None for the root itself."""
+    node = element
+    parent = node.getparent()
+    if parent is None:
+        return None
+    while parent.getparent() is not None:
+        node, parent = parent, parent.getparent()
+    return node
