@@ -58,7 +58,7 @@ def _get(client: Client, path: str, params: dict[str, Any] | None = None) -> Cal
 
 def scenarios(*, runs: int, seed: int, username: str) -> list[tuple[str, list[Callable[[], Any]]]]:
     """The requests of each scenario, prepared (ids and values picked) before any timing."""
-    rng = random.Random(seed)  # noqa: S311 (reproducible sampling, not secrets)
+    rng = random.Random(seed)  # reproducible sampling, not secrets
     viewer = _viewer(username)
     c = viewer.client
     user = User.objects.get(username=username)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
+import pytest
+
+from accord.exchange.formats.commerceml import read_package, safety
 from accord.exchange.formats.records import (
     DocumentRecord,
     GroupRecord,
@@ -286,3 +290,28 @@ def test_empty_elements_read_as_empty_strings_and_unknown_elements_are_ignored()
     (party,) = records[1:]
     assert party.is_legal is True  # ОфициальноеНаименование present, even empty
     assert (party.name, party.official_name, party.inn) == ("", "", "")
+
+
+def test_records_come_in_file_order_after_the_header() -> None:
+    kinds = [type(record).__name__ for record in read(FIXTURES / "import_207.xml")]
+    assert (
+        kinds
+        == ["PackageHeader"] + ["GroupRecord"] * 3 + ["PropertyRecord"] * 4 + ["ProductRecord"] * 4
+    )
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in FIXTURES.glob("*.xml")))
+def test_any_chunking_of_the_input_gives_the_same_records(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = read(FIXTURES / name)
+    monkeypatch.setattr(safety, "CHUNK_BYTES", 7)  # splits the prolog, tags and characters
+    assert read(FIXTURES / name) == expected
+
+
+def test_a_file_object_is_read_from_where_it_is_and_left_open() -> None:
+    data = (FIXTURES / "rests_31.xml").read_bytes()
+    stream = io.BytesIO(data)
+    records = list(read_package(stream))
+    assert not stream.closed
+    assert records == read(data)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from accord.exchange.formats.commerceml import safety
 from accord.exchange.formats.records import (
     CounterpartyRecord,
     DocumentRecord,
@@ -323,3 +324,12 @@ def test_bitrix_2_03_order_with_a_person_and_delivery(samples: Path) -> None:
     assert (delivery.external_id, delivery.is_service) == ("ORDER_DELIVERY", True)
     assert order.amount == Decimal("6734.47")
     assert order.date == dt.date(2007, 10, 30)
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_a_sample_read_in_tiny_chunks_gives_the_same_records(
+    samples: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = read(samples / name)
+    monkeypatch.setattr(safety, "CHUNK_BYTES", 13)
+    assert read(samples / name) == expected
