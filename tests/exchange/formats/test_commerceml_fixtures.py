@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -315,3 +316,53 @@ def test_a_file_object_is_read_from_where_it_is_and_left_open() -> None:
     records = list(read_package(stream))
     assert not stream.closed
     assert records == read(data)
+
+
+def test_prefixed_element_names_read_like_the_default_namespace() -> None:
+    text = (FIXTURES / "offers_207.xml").read_text(encoding="utf-8")
+    text = re.sub(r"<(/?)([А-ЯЁ])", r"<\1cml:\2", text)
+    text = text.replace('xmlns="urn:1C.ru:commerceml_2"', 'xmlns:cml="urn:1C.ru:commerceml_2"')
+    assert read(text.encode()) == read(FIXTURES / "offers_207.xml")
+
+
+def test_known_names_in_unknown_places_are_skipped() -> None:
+    stray = "<Товары>" + "<Товар><Ид>x</Ид><Наименование>Не здесь</Наименование></Товар>" * 3
+    xml = (
+        '<КоммерческаяИнформация ВерсияСхемы="2.07" ДатаФормирования="2024-01-01T00:00:00">'
+        f"<ПакетПредложений><ИдКаталога>c</ИдКаталога>{stray}</Товары><Предложения>"
+        "<Предложение><Ид>p</Ид><Количество>1</Количество></Предложение>"
+        "</Предложения></ПакетПредложений></КоммерческаяИнформация>"
+    ).encode()
+    records = read(xml)
+    assert counts(records) == {"PackageHeader": 1, "OfferRecord": 1}
+    assert header(records).catalog_id == "c"
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 256 * 1024])
+def test_header_ids_survive_containers_read_before_them(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(safety, "CHUNK_BYTES", chunk)
+    xml = (
+        '<КоммерческаяИнформация ВерсияСхемы="3.1" ДатаФормирования="2024-01-01T00:00:00">'
+        "<Классификатор><Ид>k</Ид><Склады><Склад><Ид>w</Ид><Наименование>С</Наименование>"
+        "</Склад></Склады><Группы><Группа><Ид>g</Ид><Наименование>Г</Наименование></Группа>"
+        "</Группы></Классификатор>"
+        "<ПакетПредложений><Ид>c#</Ид><ИдКаталога>c</ИдКаталога>"
+        "<Склады><Склад><Ид>w2</Ид><Наименование>С2</Наименование></Склад></Склады>"
+        "<СодержитТолькоИзменения>true</СодержитТолькоИзменения>"
+        "<Предложения><Предложение><Ид>p</Ид></Предложение></Предложения>"
+        "</ПакетПредложений></КоммерческаяИнформация>"
+    ).encode()
+    records = read(xml)
+    head = header(records)
+    assert (head.kind, head.classifier_id, head.catalog_id) == (PackageKind.OFFERS, "k", "c")
+    # The element form comes after the first warehouses: too late for the header, whatever
+    # the chunking.
+    assert head.only_changes is False
+    assert [type(r).__name__ for r in records[1:]] == [
+        "WarehouseRecord",
+        "GroupRecord",
+        "WarehouseRecord",
+        "OfferRecord",
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -173,6 +174,19 @@ def test_a_50_mb_text_node_is_refused() -> None:
     assert "larger than 10 MB" in caught.value.message
 
 
+def test_a_huge_attribute_value_is_refused() -> None:
+    opening = "<Товар>".encode()
+    huge = '<Товар Статус="'.encode() + b"y" * (11 * 2**20) + b'">'
+    data = catalog("x").replace(opening, huge)
+    assert "larger than 10 MB" in failure(data).message
+
+
+def test_an_absurdly_long_element_name_is_malformed_xml() -> None:
+    data = catalog("<" + "Б" * 60_000 + "/>")
+    error = failure(data)
+    assert error.message.startswith("Malformed XML: Name too long")
+
+
 def _junk(megabytes: int) -> Iterator[bytes]:
     yield (ROOT_OPEN + "<Каталог><Ид>c</Ид>").encode()
     block = b"<x/>" * (2**20 // 4)
@@ -201,6 +215,17 @@ def test_a_flood_of_big_unknown_values_is_refused_before_memory_runs_away() -> N
         for _record in read_package(stream(_big_text_objects(40))):
             pass
     assert "larger than 32 MB" in caught.value.message
+
+
+def test_a_foreign_root_is_refused_before_the_rest_is_read() -> None:
+    endless = itertools.chain(
+        [b"<?xml version='1.0'?>\n<html><body>"], itertools.repeat(b"<p>x</p>" * 1000)
+    )
+    with pytest.raises(FormatError) as caught:
+        for _record in read_package(stream(endless)):
+            pass
+    assert "the root element is <html>" in caught.value.message
+    assert caught.value.line == 2
 
 
 def test_truncated_xml_reports_malformed_xml_with_a_line() -> None:

@@ -268,10 +268,14 @@ def test_bad_arguments_are_refused(kwargs: dict[str, str], message: str) -> None
         write_orders(ORDERS, generated_at=GENERATED, **kwargs)  # type: ignore[arg-type]
 
 
-def test_an_order_without_a_date_is_refused() -> None:
-    undated = DocumentRecord(external_id="1", number="1", date=None)
-    with pytest.raises(ValueError, match="has no date"):
-        write_orders([undated], generated_at=GENERATED)
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [({"date": None}, "has no date"), ({"currency": ""}, "has no currency")],
+)
+def test_an_order_1c_would_refuse_is_not_written(changes: dict[str, object], message: str) -> None:
+    broken = replace(ORDERS[0], **changes)
+    with pytest.raises(ValueError, match=message):
+        write_orders([broken], generated_at=GENERATED)
 
 
 def _commerceml_schemas(folder: Path) -> list[Path]:

@@ -44,7 +44,7 @@ def children(element: Element) -> Children:
     cached = _LOCAL_NAMES.get
     for child in element:
         tag = child.tag
-        name = cached(tag) if tag.__class__ is str else ""
+        name = cached(tag)
         if name is None:
             name = local_name(tag)
         bucket = found.get(name)

@@ -51,8 +51,23 @@ def _prices(kids: Children) -> tuple[PriceRecord, ...] | None:
 
 
 def _attribute_stock(element: Element) -> StockRecord | None:
-    warehouse = (element.get("ИдСклада") or "").strip()
+    """`<Склад ИдСклада=".." КоличествоНаСкладе=".."/>`, or the same as child elements."""
+    warehouse = element.get("ИдСклада")
+    if warehouse is None:
+        return _element_stock(element)
     quantity = parse_decimal(element.get("КоличествоНаСкладе"))
+    if not warehouse.strip() or quantity is None:
+        return None
+    return StockRecord(warehouse_id=warehouse.strip(), quantity=quantity)
+
+
+def _element_stock(element: Element) -> StockRecord | None:
+    """`<Склад><Ид>..</Ид><Количество>..</Количество></Склад>`."""
+    kids = children(element)
+    warehouse = child_text(kids, "Ид") or child_text(kids, "ИдСклада")
+    quantity = parse_decimal(
+        child_text(kids, "Количество") or child_text(kids, "КоличествоНаСкладе")
+    )
     if not warehouse or quantity is None:
         return None
     return StockRecord(warehouse_id=warehouse, quantity=quantity)
@@ -70,12 +85,7 @@ def _stock(kids: Children) -> tuple[tuple[StockRecord, ...] | None, Decimal | No
     total: Decimal | None = None
     for rest in items(kids, "Остатки", "Остаток"):
         sub = children(rest)
-        for warehouse in sub.get("Склад", ()):
-            inner = children(warehouse)
-            warehouse_id = child_text(inner, "Ид")
-            quantity = parse_decimal(child_text(inner, "Количество"))
-            if warehouse_id and quantity is not None:
-                found.append(StockRecord(warehouse_id=warehouse_id, quantity=quantity))
+        found.extend(filter(None, map(_element_stock, sub.get("Склад", ()))))
         if "Склад" not in sub:  # CML 3.1: a rest without a warehouse is the total
             total = parse_decimal(child_text(sub, "Количество"))
     return tuple(found), total

@@ -100,7 +100,9 @@ def read_package(source: Source) -> Iterator[Record]:
     """Records of one CommerceML file: a `PackageHeader`, then objects in file order.
 
     `source` is a path or a binary file object. Raises FormatError for a malformed, hostile
-    or non-CommerceML file; a bad value inside one object only empties that value.
+    or non-CommerceML file, possibly after some records: the file is then void as a whole.
+    A bad value inside one object only empties that value (or drops that price, stock or
+    line entry).
     """
     with open_source(source) as stream:
         yield from _PackageReader(stream).records()
@@ -108,7 +110,7 @@ def read_package(source: Source) -> Iterator[Record]:
 
 class _PackageReader:
     def __init__(self, stream: IO[bytes]) -> None:
-        self._events = EventStream(stream, _TAGS)
+        self._events = EventStream(stream, root=ROOT, tags=_TAGS)
         self._kind: PackageKind | None = None
         self._main: Element | None = None  # the root child that decided the kind
         self._version = ""
@@ -136,8 +138,8 @@ class _PackageReader:
                     if self._pending is None:
                         yield from build(element)
                     else:
-                        yield from self._emit(build(element), self._source)
-                    events.release(element)
+                        yield from self._emit(build(element), self._source, element)
+                    self._release(element)
                     record = None
             elif event == "start":
                 build = self._locate(element)
@@ -147,9 +149,21 @@ class _PackageReader:
                 yield from self._finish()
             elif element.getparent().getparent() is None:
                 yield from self._end_root_child(element)
-        if self._pending is not None and events.root is not None:
-            # The root was never reported: it is not КоммерческаяИнформация.
-            self._start_root(events.root, local_name(events.root.tag))
+            else:
+                self._release(element)  # a container, or a known name in an unknown place
+
+    def _release(self, element: Element) -> None:
+        """Free a finished element and what precedes it in its parent.
+
+        Under a root child those predecessors may be the ids the header needs (Ид,
+        ИдКаталога, …): they are read first, while the header is still to come.
+        """
+        parent = element.getparent()
+        if self._pending is not None and parent is not None:
+            grandparent = parent.getparent()
+            if grandparent is not None and grandparent.getparent() is None:
+                self._header_fields(parent, stop=element)
+        self._events.release(element)
 
     def _locate(self, element: Element) -> Builder | None:
         """The builder for an element that starts, from its path; notes its root child.
@@ -205,15 +219,21 @@ class _PackageReader:
         if local_name(element.tag) == "Классификатор":
             self._header_fields(element)
         if element is self._main:
-            yield from self._emit((), element)
+            yield from self._emit((), element, None)
         self._events.release(element)
 
-    def _header_fields(self, parent: Element) -> None:
-        """Ids and the old element form of СодержитТолькоИзменения, read before the header."""
+    def _header_fields(self, parent: Element, stop: Element | None = None) -> None:
+        """Ids and the old element form of СодержитТолькоИзменения, read before the header.
+
+        Only children before `stop` count: later ones may or may not have been parsed yet,
+        and the result must not depend on how the input was chunked.
+        """
         if self._pending is None:
             return
         parent_name = local_name(parent.tag)
         for element in parent:
+            if element is stop:
+                break
             name = local_name(element.tag)
             if (parent_name, name) in _CATALOG_ID_FIELDS and not self._catalog_id:
                 self._catalog_id = text(element)
@@ -224,13 +244,19 @@ class _PackageReader:
             elif name == _ONLY_CHANGES and parent_name == "Классификатор":
                 self._classifier_only_changes = is_true(text(element))
 
-    def _emit(self, records: Iterable[Record], source: Element | None) -> Iterator[Record]:
-        """Hold records back until the header is known; then pass them through."""
+    def _emit(
+        self, records: Iterable[Record], source: Element | None, record: Element | None
+    ) -> Iterator[Record]:
+        """Hold records back until the header is known; then pass them through.
+
+        `source` is the root child the records come from, `record` the element they were
+        read from (None when `source` has just ended).
+        """
         pending = self._pending
         if pending is None:
             yield from records
         elif source is not None and source is self._main:
-            self._header_fields(source)
+            self._header_fields(source, stop=_child_of(source, record))
             yield self._header()
             yield from pending
             self._pending = None
@@ -281,6 +307,14 @@ def _path_of(element: Element) -> list[str]:
         node = node.getparent()
     path.reverse()
     return path
+
+
+def _child_of(ancestor: Element, element: Element | None) -> Element | None:
+    """The child of `ancestor` that holds `element`; None when there is none."""
+    node = element
+    while node is not None and node.getparent() is not ancestor:
+        node = node.getparent()
+    return node
 
 
 def _root_child_of(element: Element) -> Element | None:

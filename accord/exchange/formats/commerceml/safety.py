@@ -53,6 +53,7 @@ Source = str | os.PathLike[str] | IO[bytes]
 _UTF8_BOM = b"\xef\xbb\xbf"
 _ENCODING_RE = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 _WHITESPACE = b" \t\r\n"
+_NAME_END = re.compile(rb"[\s/>]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ class Prolog:
 
     encoding: str  # lower case, as declared; "utf-8" when undeclared
     root_offset: int
+    root_name: str  # local name of the root element
 
 
 class _RefusingResolver(etree.Resolver):
@@ -110,11 +112,25 @@ def scan_prolog(head: bytes, *, final: bool) -> Prolog | None:
                 raise FormatError("The root element does not start within the first 64 KB")
             return None
         if end == pos:
-            return Prolog(encoding=encoding, root_offset=pos)
+            name = _root_name(head, pos, encoding, final)
+            return None if name is None else Prolog(encoding, pos, name)
         declared = _ENCODING_RE.search(head, pos, end)
         if head.startswith(b"<?xml", pos) and declared:
             encoding = declared.group(1).decode("ascii").lower()
         pos = end
+
+
+def _root_name(head: bytes, pos: int, encoding: str, final: bool) -> str | None:
+    """The local name of the root tag starting at `pos`; None until its end has arrived."""
+    match = _NAME_END.search(head, pos + 1)
+    if match is None and not final:
+        return None
+    raw = head[pos + 1 : match.start() if match else len(head)]
+    try:
+        name = raw.decode(encoding, errors="replace")
+    except LookupError:  # an encoding Python does not know: libxml2 will judge it
+        name = raw.decode("utf-8", errors="replace")
+    return name.rpartition(":")[2]
 
 
 def _markup_end(head: bytes, pos: int, final: bool) -> int | None:
@@ -144,16 +160,19 @@ def _markup_end(head: bytes, pos: int, final: bool) -> int | None:
 
 def _syntax_error(err: etree.XMLSyntaxError) -> FormatError:
     """Turn libxml2's message into one a person can act on."""
-    message = str(err.msg or err).strip()
+    message = " ".join(str(err.msg or err).split())
     line = err.lineno or None
     if "Excessive depth" in message:
         return FormatError(f"XML nesting is deeper than {MAX_DEPTH} levels", line=line)
-    if "Text node too long" in message or "huge text" in message.lower():
-        return FormatError("A text value is larger than 10 MB", line=line)
-    if "Buffer size limit" in message or "too long" in message:
-        return FormatError("A value in the file is larger than 10 MB", line=line)
-    message = re.sub(r", line \d+, column \d+$", "", message)
+    if any(sign in message for sign in _SIZE_LIMIT_SIGNS):
+        return FormatError(
+            f"A value in the file is larger than {MAX_TEXT_BYTES // 1_000_000} MB", line=line
+        )
+    message = re.sub(r",? line \d+, column \d+$", "", message)
     return FormatError(f"Malformed XML: {message}", line=line)
+
+
+_SIZE_LIMIT_SIGNS = ("Text node too long", "Buffer size limit", "AttValue length too long")
 
 
 @contextmanager
@@ -169,6 +188,7 @@ def open_source(source: Source) -> Iterator[IO[bytes]]:
 class EventStream:
     """Start/end events of one file for the given tags, parsed safely and incrementally.
 
+    The root element must be named `root` (checked on the raw bytes, before any parsing).
     Only elements whose tag matches `tags` (lxml patterns such as `{*}Товар`) produce events,
     which keeps Python out of the inner loop; the tree is still built for everything in
     between. The consumer frees what it has read with `release`. Two guards keep memory
@@ -177,12 +197,13 @@ class EventStream:
     `prolog` is known once the first event has been produced.
     """
 
-    def __init__(self, stream: IO[bytes], tags: Sequence[str] | None = None) -> None:
+    def __init__(self, stream: IO[bytes], *, root: str, tags: Sequence[str] | None = None) -> None:
         self._stream = stream
-        self._tags = list(tags) if tags is not None else None
+        self._root_name = root
+        # The root always reports its events: the memory guards start from it.
+        self._tags = [*tags, f"{{*}}{root}"] if tags is not None else None
         self._unreleased = 0
         self.prolog: Prolog | None = None
-        self.root: Any = None  # the root element, once the whole file has been parsed
 
     def release(self, element: Any) -> None:
         """Free a finished element, and any finished siblings before it."""
@@ -201,6 +222,13 @@ class EventStream:
             chunk = self._stream.read(CHUNK_BYTES)
             head += chunk
             self.prolog = scan_prolog(head, final=not chunk)
+        if self.prolog.root_name != self._root_name:
+            # Refused before parsing: an HTML error page or a foreign file is never built.
+            raise FormatError(
+                f"Not a CommerceML file: the root element is <{self.prolog.root_name}>, "
+                f"expected <{self._root_name}>",
+                line=head.count(b"\n", 0, self.prolog.root_offset) + 1,
+            )
         chunk = head
         root: Any = None
         while chunk:
@@ -220,7 +248,7 @@ class EventStream:
                 self._check(root)
             chunk = self._stream.read(CHUNK_BYTES)
         try:
-            self.root = parser.close()
+            parser.close()
         except etree.XMLSyntaxError as err:
             raise _syntax_error(err) from None
         yield from parser.read_events()

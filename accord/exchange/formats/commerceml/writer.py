@@ -137,8 +137,11 @@ class _Builder:
             self.element(item, "Значение", value)
 
     def document(self, order: DocumentRecord) -> None:
+        # 1C refuses the whole file for an order without a date or a currency.
         if order.date is None:
             raise ValueError(f"Order {order.external_id!r} has no date")
+        if not order.currency:
+            raise ValueError(f"Order {order.external_id!r} has no currency")
         doc = self.element(self._root, "Документ")
         self.element(doc, "Ид", order.external_id)
         self.element(doc, "Номер", order.number)
