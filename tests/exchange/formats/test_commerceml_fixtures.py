@@ -366,3 +366,20 @@ def test_header_ids_survive_containers_read_before_them(
         "WarehouseRecord",
         "OfferRecord",
     ]
+
+
+def test_stock_written_as_child_elements_of_the_warehouse() -> None:
+    xml = (
+        '<КоммерческаяИнформация ВерсияСхемы="2.09" ДатаФормирования="2024-01-01T00:00:00">'
+        "<ПакетПредложений><Предложения><Предложение><Ид>p</Ид>"
+        "<Склад><Ид>w1</Ид><Количество>2,5</Количество></Склад>"
+        '<Склад ИдСклада="w2" КоличествоНаСкладе="1"/>'
+        '<Склад ИдСклада="w3" КоличествоНаСкладе="нет"/>'
+        "</Предложение></Предложения></ПакетПредложений></КоммерческаяИнформация>"
+    ).encode()
+    (offer,) = only(read(xml), OfferRecord)
+    assert offer.stock_by_warehouse == (
+        StockRecord("w1", Decimal("2.5")),
+        StockRecord("w2", Decimal(1)),
+    )
+    assert offer.quantity is None
