@@ -131,6 +131,10 @@ TASKS = {
     }
 }
 ACCORD_WORKER_POLL_SECONDS = float(env_int("ACCORD_WORKER_POLL_MS", 500)) / 1000
+# The exchange with 1C: the most one protocol session may upload (archives unpacked
+# included), and the most members an archive may hold (docs/exchange/commerceml.md).
+ACCORD_EXCHANGE_MAX_UPLOAD = env_int("ACCORD_EXCHANGE_MAX_UPLOAD", 4 * 1024**3)
+ACCORD_EXCHANGE_MAX_ARCHIVE_MEMBERS = env_int("ACCORD_EXCHANGE_MAX_ARCHIVE_MEMBERS", 100_000)
 # /healthz calls the worker stale when its heartbeat is older than this.
 ACCORD_WORKER_STALE_SECONDS = env_int("ACCORD_WORKER_STALE_SECONDS", 60)
 

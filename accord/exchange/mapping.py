@@ -28,9 +28,11 @@ from django.utils.translation import gettext as _
 from accord.billing.payment_services import payment_register
 from accord.catalog import sync
 from accord.catalog.models import (
+    CatalogProperty,
     Currency,
     PriceType,
     Product,
+    ProductGroup,
     ProductKind,
     Unit,
     Variant,
@@ -197,6 +199,7 @@ class Applier:
     def groups(self, records: list[GroupRecord]) -> None:
         known = self.refs(RefKind.GROUP, [r.external_id for r in records])
         known.update(self.refs(RefKind.GROUP, [r.parent_id for r in records if r.parent_id]))
+        stored = ProductGroup.objects.in_bulk(list(known.values()))
         pending = list(records)
         while pending:  # parents first: a nested group may be read before its parent
             ready = [r for r in pending if not r.parent_id or r.parent_id in known
@@ -204,18 +207,18 @@ class Applier:
             if not ready:
                 ready = pending  # a cycle in the file: take them as they come
             for record in ready:
-                pk = self._group(record, known)
+                pk = self._group(record, known, stored)
                 if pk is not None:
                     known[record.external_id] = pk
             pending = [r for r in pending if r not in ready]
         self.seen(RefKind.GROUP, [r.external_id for r in records])
 
-    def _group(self, record: GroupRecord, known: dict[str, int]) -> int | None:
-        from accord.catalog.models import ProductGroup
-
+    def _group(
+        self, record: GroupRecord, known: dict[str, int], stored: dict[int, ProductGroup]
+    ) -> int | None:
         pk = known.get(record.external_id)
         parent = known.get(record.parent_id) if record.parent_id else None
-        instance = ProductGroup.objects.filter(pk=pk).first() if pk else None
+        instance = stored.get(pk) if pk else None
         if instance is not None and instance.name == record.name and instance.parent_id == parent:
             self.count("group", "unchanged")
             return pk
@@ -408,9 +411,7 @@ class Applier:
             return
         prop_ids = {p for r in with_values for p, _v in r.properties}
         props = self.refs(RefKind.PROPERTY, prop_ids)
-        from accord.catalog.models import CatalogProperty
-
-        defs = CatalogProperty.objects.in_bulk(list(props.values()))
+        defs = CatalogProperty.objects.prefetch_related("choices").in_bulk(list(props.values()))
         choices = self.refs(
             RefKind.PROPERTY_CHOICE, {v for r in with_values for _p, v in r.properties}
         )
@@ -681,11 +682,7 @@ class Applier:
         ext = f"{record.external_id}:{record.payment_number}"
         if self.refs(RefKind.PAYMENT, [ext]):
             return False
-        date = (
-            (record.payment_date or timezone.now()).date()
-            if isinstance(record.payment_date, dt.datetime)
-            else timezone.localdate()
-        )
+        date = record.payment_date.date() if record.payment_date else timezone.localdate()
         amount = record.amount if record.amount is not None else order.total
         payment = payment_register(actor=self.actor, data={
             "counterparty_id": order.counterparty_id, "date": date.isoformat(),

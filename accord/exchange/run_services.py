@@ -10,7 +10,7 @@ processed by `exchange_run_task` in the worker:
    and the run, taken up again, skips what is committed and ends in the same state.
 
 A run whose worker stopped sending heartbeats for STALE_AFTER is taken up again by the next
-poll of 1C (`import_request`) or the next `runs_resume` of a worker.
+poll of 1C (`import_request`); a run started from an upload has no such poll yet.
 """
 
 from __future__ import annotations
@@ -122,18 +122,6 @@ def _is_stale(run: ExchangeRun) -> bool:
         return False
     last = run.heartbeat_at or run.created_at
     return timezone.now() - last > STALE_AFTER
-
-
-def runs_resume() -> int:
-    """Queue again every unfinished run whose worker went silent; answer how many."""
-    stale = [
-        r.pk
-        for r in ExchangeRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
-        if _is_stale(r)
-    ]
-    for pk in stale:
-        exchange_run_task.enqueue(pk)
-    return len(stale)
 
 
 def _claim(run_id: int) -> tuple[ExchangeRun, str] | None:

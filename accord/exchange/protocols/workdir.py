@@ -28,8 +28,6 @@ CHUNK = 64 * 1024
 MAX_NAME = 255
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
-DEFAULT_MAX_UPLOAD = 4 * 1024**3  # per session: uploads, and what one archive unpacks to
-DEFAULT_MAX_MEMBERS = 100_000
 BOMB_RATIO = 200  # a member that inflates more than this ...
 BOMB_MIN_SIZE = 10 * 1024 * 1024  # ... once past this size is a zip bomb
 BOOKKEEPING = ".accord"
@@ -64,11 +62,11 @@ class ArchiveError(ValueError):
 
 
 def max_upload() -> int:
-    return int(getattr(settings, "ACCORD_EXCHANGE_MAX_UPLOAD", DEFAULT_MAX_UPLOAD))
+    return int(settings.ACCORD_EXCHANGE_MAX_UPLOAD)
 
 
 def max_members() -> int:
-    return int(getattr(settings, "ACCORD_EXCHANGE_MAX_ARCHIVE_MEMBERS", DEFAULT_MAX_MEMBERS))
+    return int(settings.ACCORD_EXCHANGE_MAX_ARCHIVE_MEMBERS)
 
 
 # ---------------------------------------------------------------- names
