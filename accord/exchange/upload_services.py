@@ -17,9 +17,11 @@ from django.db import transaction
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from accord.core.audit import log_action
 from accord.core.errors import ValidationFailedError
 from accord.exchange.models import ExchangeNode, ExchangeRun, RunSource
 from accord.exchange.node_services import ADMIN_EXCHANGE, exchange_root
+from accord.exchange.protocols.workdir import unpack_archive
 from accord.exchange.run_services import run_create
 from accord.users.access import require
 
@@ -41,14 +43,6 @@ def safe_name(name: str) -> str:
     return cleaned if cleaned and not cleaned.startswith(".") else f"package{suffix}"
 
 
-def _unpacker() -> Any:
-    try:
-        from accord.exchange.protocols.workdir import unpack_archive
-    except ImportError:
-        return None
-    return unpack_archive
-
-
 def _write(chunks: Iterable[bytes], target: Path) -> None:
     with target.open("wb") as out:
         for chunk in chunks:
@@ -58,9 +52,8 @@ def _write(chunks: Iterable[bytes], target: Path) -> None:
 def _xml_files(folder: Path, stored: Path) -> list[Path]:
     if stored.suffix.lower() == ".xml":
         return [stored]
-    unpack = _unpacker()
     try:
-        unpack(stored, folder)
+        unpack_archive(stored, folder)
     except ValueError as exc:
         raise _refuse(_("The archive was refused: %(reason)s") % {"reason": exc}) from None
     found = sorted(p for p in folder.rglob("*") if p.suffix.lower() == ".xml" and p.is_file())
@@ -78,8 +71,6 @@ def upload_accept(
     suffix = PurePath(filename).suffix.lower()
     if suffix not in SUFFIXES:
         raise _refuse(_("Upload a .xml or a .zip file."))
-    if suffix == ".zip" and _unpacker() is None:
-        raise _refuse(_("Zip archives cannot be uploaded yet: upload the .xml files."))
     folder = exchange_root() / str(node.pk) / "uploads" / uuid.uuid4().hex
     folder.mkdir(parents=True)
     try:
@@ -87,7 +78,7 @@ def upload_accept(
         _write(chunks, stored)
         files = _xml_files(folder, stored)
         with transaction.atomic():
-            return [
+            runs = [
                 run_create(
                     node=node,
                     path=path,
@@ -98,6 +89,13 @@ def upload_accept(
                 )
                 for path in files
             ]
+            log_action(
+                actor=actor,
+                action="exchange.package.uploaded",
+                obj=node,
+                changes={"file": filename, "dry_run": dry_run, "runs": [r.pk for r in runs]},
+            )
+            return runs
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -21,6 +21,7 @@ from accord.core.errors import DomainError
 from accord.exchange.models import COUNT_KEYS, ExchangeNode, ExchangeRun, RunSource, RunStatus
 from accord.exchange.node_services import node_add_or_update
 from accord.exchange.order_services import orders_export
+from accord.exchange.protocols.workdir import unpack_archive
 from accord.exchange.run_services import run_create, run_process
 
 
@@ -150,8 +151,6 @@ def _expand(files: list[str], scratch: Path) -> list[Path]:
         if path.suffix.lower() != ".zip":
             result.append(path)
             continue
-        from accord.exchange.protocols.workdir import unpack_archive
-
         target = scratch / path.stem
         target.mkdir()
         copy = target / path.name
