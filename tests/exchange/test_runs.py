@@ -128,13 +128,16 @@ def test_reimport_changes_nothing_and_one_change_is_one_update(node, tmp_path):
     load(node, offers_file(tmp_path, {P1: ("10.00", "1")}))
     stamps = dict(Product.objects.values_list("pk", "updated_at"))
     before = rows_of([Product, Price, Stock])
-    refs = list(ExternalRef.objects.values_list("kind", "external_id", "object_id"))
+    refs = list(ExternalRef.objects.order_by("pk").values_list("kind", "external_id", "object_id"))
     again = load(node, catalog_file(tmp_path, {P1: "Насос А", P2: "Насос Б"}))
     offers = load(node, offers_file(tmp_path, {P1: ("10.00", "1")}))
     assert again.totals()["inserted"] == again.totals()["updated"] == 0
     assert offers.totals()["inserted"] == offers.totals()["updated"] == 0
     assert rows_of([Product, Price, Stock]) == before
-    assert list(ExternalRef.objects.values_list("kind", "external_id", "object_id")) == refs
+    assert (
+        list(ExternalRef.objects.order_by("pk").values_list("kind", "external_id", "object_id"))
+        == refs
+    )
     assert dict(Product.objects.values_list("pk", "updated_at")) == stamps
     changed = load(node, catalog_file(tmp_path, {P1: "Насос А", P2: "Насос Б (новый)"}))
     assert changed.counts["product"] == {"read": 2, "inserted": 0, "updated": 1, "unchanged": 1,

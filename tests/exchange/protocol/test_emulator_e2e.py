@@ -30,15 +30,23 @@ from accord.core.worker import AccordWorker
 from accord.exchange.models import ExchangeNode, ExchangeRun, RunStatus
 from accord.exchange.node_services import node_add_or_update
 from accord.sales.models import Order, OrderStatus
-from tests.factories import order_for, own_company
+from tests.factories import _rouble, _unit_piece, order_for, own_company
 
-# serialized_rollback: each test starts with what the migrations seeded (currencies, units),
-# which the flush after a transactional test removes.
 pytestmark = [
     pytest.mark.shared,
     pytest.mark.timeout_sensitive,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
+
+
+@pytest.fixture(autouse=True)
+def seeded_rows(transactional_db):
+    """The rows the migrations seed (rouble, piece), which the flush after an earlier
+    transactional test removed. serialized_rollback cannot be used: under xdist it
+    re-inserts content types that exist and fails."""
+    _rouble()
+    _unit_piece()
+
 
 LOGIN = "onec-e2e"
 PASSWORD = "e2e-password-1"
