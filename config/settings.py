@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accord.catalog",
     "accord.sales",
     "accord.billing",
+    "accord.activities",
     "accord.exchange",
     "accord.web",
     "accord.api",
@@ -135,8 +136,19 @@ ACCORD_WORKER_POLL_SECONDS = float(env_int("ACCORD_WORKER_POLL_MS", 500)) / 1000
 # included), and the most members an archive may hold (docs/exchange/commerceml.md).
 ACCORD_EXCHANGE_MAX_UPLOAD = env_int("ACCORD_EXCHANGE_MAX_UPLOAD", 4 * 1024**3)
 ACCORD_EXCHANGE_MAX_ARCHIVE_MEMBERS = env_int("ACCORD_EXCHANGE_MAX_ARCHIVE_MEMBERS", 100_000)
+# Days the work folders of finished exchange sessions and uploads are kept.
+ACCORD_EXCHANGE_KEEP_DAYS = env_int("ACCORD_EXCHANGE_KEEP_DAYS", 7)
 # /healthz calls the worker stale when its heartbeat is older than this.
 ACCORD_WORKER_STALE_SECONDS = env_int("ACCORD_WORKER_STALE_SECONDS", 60)
+
+# Activities: the address links in e-mailed notifications start with, the sender of
+# those e-mails, and the days without activity after which a deal gets a reminder.
+ACCORD_BASE_URL = env_str("ACCORD_BASE_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = env_str("ACCORD_EMAIL_FROM", "accord@localhost")
+EMAIL_BACKEND = env_str("ACCORD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("ACCORD_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("ACCORD_EMAIL_PORT", 25)
+ACCORD_DEAL_IDLE_DAYS = env_int("ACCORD_DEAL_IDLE_DAYS", 14)
 
 # ---------------------------------------------------------------- i18n
 LANGUAGE_CODE = env_str("ACCORD_LANGUAGE", "ru")

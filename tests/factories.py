@@ -308,3 +308,86 @@ def payment_for(invoice, amount: str, *, actor=None, **data):
         "counterparty_id": invoice.counterparty_id, "amount": amount,
         "allocations": [{"invoice_id": invoice.pk, "amount": amount}], **data,
     })  # fmt: skip
+
+
+# ---------------------------------------------------------------- claims
+
+
+def claim_for(owner, *, counterparty=None, actor=None, **data):
+    """A claim registered through the service by `actor` (by default `owner`, who is made
+    responsible), about a counterparty of `owner`."""
+    from accord.activities.claim_services import claim_create
+
+    cp = counterparty or CounterpartyFactory(responsible=owner)
+    fields = {"subject": "Брак в поставке", "counterparty_id": cp.pk,
+              "responsible_id": owner.pk, **data}  # fmt: skip
+    return claim_create(actor=actor or owner, data=fields)
+
+
+# ---------------------------------------------------------------- business processes
+
+_process_numbers = iter(range(1, 1_000_000))
+
+
+def process_template(*, name=None, steps=None, actor=None, **fields):
+    """A process template saved through the service by an administrator; by default one
+    step for the object's responsible manager, on deals, started by hand."""
+    from accord.activities.process_services import process_template_save
+
+    actor = actor or UserFactory(username="process-admin", roles=["admin"], is_superuser=True)
+    data = {
+        "name": name or f"Process {next(_process_numbers)}", "object_kind": "deal",
+        "steps": steps or [{"key": "do", "name": "Do it", "assignee_kind": "responsible"}],
+        **fields,
+    }  # fmt: skip
+    return process_template_save(actor=actor, data=data)
+
+
+def process_for(owner, *, obj=None, template=None):
+    """A running process started by `owner` on a deal of theirs (or on `obj`)."""
+    from accord.activities.process_services import process_start
+
+    obj = obj or DealFactory(responsible=owner)
+    return process_start(actor=owner, template=template or process_template(), obj=obj)
+
+
+# ---------------------------------------------------------------- interactions, assignments, reminders
+
+
+def interaction_for(owner, *, counterparty=None, actor=None, **data):
+    """An interaction (a planned call by default) with a counterparty of `owner`, made
+    through the service by `actor` (by default `owner`, who is made responsible)."""
+    from accord.activities.interaction_services import interaction_create
+
+    cp = counterparty or CounterpartyFactory(responsible=owner)
+    fields = {"kind": "call", "subject": "Звонок", "counterparty_id": cp.pk,
+              "responsible_id": owner.pk, **data}  # fmt: skip
+    return interaction_create(actor=actor or owner, data=fields)
+
+
+def assignment_for(author, *, performers=None, **data):
+    """An assignment given by `author` to `performers` (by default a new manager), due in a
+    week, through the service."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accord.activities.assignment_services import assignment_create
+
+    performers = performers or [UserFactory(roles=["manager"])]
+    fields = {"subject": "Подготовить КП", "performer_ids": [u.pk for u in performers],
+              "deadline": timezone.now() + dt.timedelta(days=7), **data}  # fmt: skip
+    return assignment_create(actor=author, data=fields)
+
+
+def reminder_for(owner, **data):
+    """A one-off reminder of `owner` an hour from now, through the service."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accord.activities.reminder_services import reminder_create
+
+    fields = {"subject": "Перезвонить", "starts_at": timezone.now() + dt.timedelta(hours=1),
+              **data}  # fmt: skip
+    return reminder_create(actor=owner, data=fields)

@@ -14,19 +14,26 @@ from django.urls import URLPattern, URLResolver, path, re_path
 from ninja import NinjaAPI
 
 from accord.api import (
+    assignments,
     audit,
     catalog,
+    claims,
     contact_persons,
     counterparties,
     deals,
+    interactions,
     invoices,
+    notifications,
     orders,
     payments,
     pipelines,
+    processes,
     products,
     quotes,
     receivables,
+    reminders,
     shipments,
+    timeline,
 )
 from accord.api.auth import API_AUTH
 from accord.api.docs import LocalSwagger, docs_asset
@@ -85,3 +92,11 @@ api.add_router("/v1/payments", payments.router)
 api.add_router("/v1/expected-payments", payments.expected_router)
 api.add_router("/v1/receivables", receivables.router)
 api.add_router("/v1/orders", receivables.order_invoice_router)  # POST /orders/{id}/invoice
+api.add_router("/v1/claims", claims.router)
+api.add_router("/v1/interactions", interactions.router)
+api.add_router("/v1/assignments", assignments.router)
+api.add_router("/v1/reminders", reminders.router)
+api.add_router("/v1/notifications", notifications.router)
+api.add_router("/v1/counterparties", timeline.router)  # GET /counterparties/{id}/timeline
+api.add_router("/v1/processes", processes.router)
+api.add_router("/v1/process-templates", processes.templates_router)

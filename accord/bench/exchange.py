@@ -3,12 +3,14 @@
 The files are written the way UT 11's standard module writes them (CommerceML 2.07,
 namespace, BOM, `import0_1.xml` then `offers0_1.xml` with two price types and two
 warehouses), so the figure covers the whole pipeline: the checking pass, the streaming
-reader, the mapping and the database. It runs twice: the second run is the idempotent
-re-import (every record unchanged).
+reader, the mapping and the database. It loads both files twice (the second time is the
+idempotent re-import: every record unchanged), then an offers file in which every price and
+stock figure has changed (the hourly update from 1C).
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import resource
 import sys
@@ -48,14 +50,24 @@ def _uid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
-def write_catalog(folder: Path, products: int, seed: int) -> tuple[Path, Path]:
-    """import0_1.xml and offers0_1.xml with `products` products; deterministic for a seed."""
+def catalog_paths(folder: Path) -> tuple[Path, Path, Path]:
+    """Where `write_catalog` puts the catalog, its offers and the changed offers."""
+    return (
+        folder / "import0_1.xml",
+        folder / "offers0_1.xml",
+        folder / "offers0_1-changed" / "offers0_1.xml",
+    )
+
+
+def write_catalog(folder: Path, products: int, seed: int) -> tuple[Path, Path, Path]:
+    """import0_1.xml, offers0_1.xml with `products` products, and a second offers file
+    in which every price and stock figure has changed; deterministic for a seed."""
     rng = random.Random(seed)
     catalog = _uid(rng)
     groups = [_uid(rng) for _ in range(GROUPS)]
     ids = [_uid(rng) for _ in range(products)]
     prices, stores = [_uid(rng), _uid(rng)], [_uid(rng), _uid(rng)]
-    import_path, offers_path = folder / "import0_1.xml", folder / "offers0_1.xml"
+    import_path, offers_path, changed_path = catalog_paths(folder)
     with import_path.open("w", encoding="utf-8") as out:
         out.write(
             HEAD
@@ -69,30 +81,38 @@ def write_catalog(folder: Path, products: int, seed: int) -> tuple[Path, Path]:
         for n, pid in enumerate(ids):
             _product(out, pid, n, groups[n % GROUPS])
         out.write("</Товары></Каталог></КоммерческаяИнформация>\n")
-    with offers_path.open("w", encoding="utf-8") as out:
-        out.write(HEAD + ROOT + f'<ПакетПредложений СодержитТолькоИзменения="false"><Ид>{catalog}#</Ид>'
-                  f"<Наименование>Бенч</Наименование><ИдКаталога>{catalog}</ИдКаталога><ТипыЦен>")  # fmt: skip
-        for n, pt in enumerate(prices):
-            out.write(
-                f"<ТипЦены><Ид>{pt}</Ид><Наименование>Цена {n}</Наименование><Валюта>RUB</Валюта></ТипЦены>"
-            )
-        out.write("</ТипыЦен><Склады>")
-        for n, store in enumerate(stores):
-            out.write(f"<Склад><Ид>{store}</Ид><Наименование>Склад {n}</Наименование></Склад>")
-        out.write("</Склады><Предложения>\n")
-        for n, pid in enumerate(ids):
-            price = 100 + (n * 37) % 9000
-            out.write(
-                f"<Предложение><Ид>{pid}</Ид><Наименование>Товар {n}</Наименование>"
-                f"<Цены><Цена><ИдТипаЦены>{prices[0]}</ИдТипаЦены><ЦенаЗаЕдиницу>{price}.00</ЦенаЗаЕдиницу>"
-                f"<Валюта>RUB</Валюта></Цена><Цена><ИдТипаЦены>{prices[1]}</ИдТипаЦены>"
-                f"<ЦенаЗаЕдиницу>{price * 0.8:.2f}</ЦенаЗаЕдиницу><Валюта>RUB</Валюта></Цена></Цены>"
-                f"<Количество>{n % 50}</Количество>"
-                f'<Склад ИдСклада="{stores[0]}" КоличествоНаСкладе="{n % 30}"/>'
-                f'<Склад ИдСклада="{stores[1]}" КоличествоНаСкладе="{n % 20}"/></Предложение>\n'
-            )
-        out.write("</Предложения></ПакетПредложений></КоммерческаяИнформация>\n")
-    return import_path, offers_path
+    changed_path.parent.mkdir()
+    for path, shift in ((offers_path, 0), (changed_path, 1)):
+        with path.open("w", encoding="utf-8") as out:
+            _offers(out, catalog, ids, prices, stores, shift)
+    return import_path, offers_path, changed_path
+
+
+def _offers(
+    out: TextIO, catalog: str, ids: list[str], prices: list[str], stores: list[str], shift: int
+) -> None:
+    out.write(HEAD + ROOT + f'<ПакетПредложений СодержитТолькоИзменения="false"><Ид>{catalog}#</Ид>'
+              f"<Наименование>Бенч</Наименование><ИдКаталога>{catalog}</ИдКаталога><ТипыЦен>")  # fmt: skip
+    for n, pt in enumerate(prices):
+        out.write(
+            f"<ТипЦены><Ид>{pt}</Ид><Наименование>Цена {n}</Наименование><Валюта>RUB</Валюта></ТипЦены>"
+        )
+    out.write("</ТипыЦен><Склады>")
+    for n, store in enumerate(stores):
+        out.write(f"<Склад><Ид>{store}</Ид><Наименование>Склад {n}</Наименование></Склад>")
+    out.write("</Склады><Предложения>\n")
+    for n, pid in enumerate(ids):
+        price = 100 + (n * 37) % 9000 + shift
+        out.write(
+            f"<Предложение><Ид>{pid}</Ид><Наименование>Товар {n}</Наименование>"
+            f"<Цены><Цена><ИдТипаЦены>{prices[0]}</ИдТипаЦены><ЦенаЗаЕдиницу>{price}.00</ЦенаЗаЕдиницу>"
+            f"<Валюта>RUB</Валюта></Цена><Цена><ИдТипаЦены>{prices[1]}</ИдТипаЦены>"
+            f"<ЦенаЗаЕдиницу>{price * 0.8:.2f}</ЦенаЗаЕдиницу><Валюта>RUB</Валюта></Цена></Цены>"
+            f"<Количество>{n % 50 + shift}</Количество>"
+            f'<Склад ИдСклада="{stores[0]}" КоличествоНаСкладе="{n % 30 + shift}"/>'
+            f'<Склад ИдСклада="{stores[1]}" КоличествоНаСкладе="{n % 20 + shift}"/></Предложение>\n'
+        )
+    out.write("</Предложения></ПакетПредложений></КоммерческаяИнформация>\n")
 
 
 def _product(out: TextIO, pid: str, n: int, group: str) -> None:
@@ -124,16 +144,30 @@ def peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
+def _write_apart(folder: Path, products: int, seed: int) -> tuple[Path, Path, Path]:
+    """Write the files in a child process, so that the generator's lists of ids (100 MB for
+    a million products) never count in the peak RSS measured for the loading."""
+    child = multiprocessing.get_context("fork").Process(
+        target=write_catalog, args=(folder, products, seed)
+    )
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise RuntimeError(f"Writing the bench files failed (exit code {child.exitcode}).")
+    return catalog_paths(folder)
+
+
 def run(*, products: int, seed: int) -> tuple[list[Step], dict[str, float]]:
     """Generate the files, load them twice, answer the steps and the file sizes in MB."""
     node, _created = node_add_or_update(name="bench", login="bench", password="bench-password")
     with tempfile.TemporaryDirectory(prefix="accord-bench-1c-") as tmp:
-        import_path, offers_path = write_catalog(Path(tmp), products, seed)
+        import_path, offers_path, changed_path = _write_apart(Path(tmp), products, seed)
         sizes = {p.name: p.stat().st_size / 1e6 for p in (import_path, offers_path)}
         steps = [
             _load(node, import_path, "import (new)"),
             _load(node, offers_path, "offers (new)"),
             _load(node, import_path, "import (again)"),
             _load(node, offers_path, "offers (again)"),
+            _load(node, changed_path, "offers (changed)"),
         ]
     return steps, sizes

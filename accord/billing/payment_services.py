@@ -82,7 +82,12 @@ def expected_payment_default(invoice: Invoice) -> ExpectedPayment:
 def expected_payments_replace(*, actor: Any, invoice: Invoice, rows: Any) -> list[ExpectedPayment]:
     """Replace the plan of an issued invoice; the rows must sum to the invoice's total."""
     require(actor, "change", INVOICE)
-    locked = Invoice.objects.visible_to(actor).select_for_update().filter(pk=invoice.pk).first()
+    locked = (
+        Invoice.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=invoice.pk)
+        .first()
+    )
     if locked is None:
         raise NotFoundError
     if locked.status not in (*AWAITING_PAYMENT, InvoiceStatus.PAID):
@@ -134,7 +139,7 @@ def _open_invoices(actor: Any, counterparty: Counterparty, currency: str) -> lis
     """The counterparty's unpaid invoices in this currency, oldest due first, locked."""
     rows = (
         Invoice.objects.visible_to(actor)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .filter(counterparty=counterparty, currency=currency, status__in=AWAITING_PAYMENT)
         .annotate(pay_by=Coalesce("due_date", "date"))
         .order_by("pay_by", "date", "id")
@@ -189,7 +194,9 @@ def _given_allocations(
     ids = [pk for pk, _amount in wanted]
     locked = {
         row.pk: row
-        for row in Invoice.objects.visible_to(actor).select_for_update().filter(pk__in=ids)
+        for row in Invoice.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk__in=ids)
     }
     out = []
     for pk, amount in wanted:
@@ -248,7 +255,12 @@ def payment_register(*, actor: Any, data: Mapping[str, Any]) -> Payment:
 def payment_cancel(*, actor: Any, payment: Payment) -> Payment:
     """Cancel a payment: its allocations are reversed and the invoices owe that money again."""
     require(actor, "change", PAYMENT)
-    row = Payment.objects.visible_to(actor).select_for_update().filter(pk=payment.pk).first()
+    row = (
+        Payment.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=payment.pk)
+        .first()
+    )
     if row is None:
         raise NotFoundError
     if row.status == PaymentStatus.CANCELLED:

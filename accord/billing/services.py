@@ -40,7 +40,12 @@ LINE_AUDIT = ("name", "quantity", "unit_name", "price", "discount_percent", "vat
 
 def _locked(actor: Any, invoice: Invoice) -> Invoice:
     """The invoice again, locked for the write, if the actor still sees it."""
-    row = Invoice.objects.visible_to(actor).select_for_update().filter(pk=invoice.pk).first()
+    row = (
+        Invoice.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=invoice.pk)
+        .first()
+    )
     if row is None:
         raise NotFoundError
     return row

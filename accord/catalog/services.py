@@ -46,7 +46,12 @@ GROUP_FIELDS = ("name", "parent_id", "position", "path")
 
 
 def _locked_product(actor: Any, product: Product) -> Product:
-    row = Product.objects.visible_to(actor).select_for_update().filter(pk=product.pk).first()
+    row = (
+        Product.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=product.pk)
+        .first()
+    )
     if row is None:
         raise NotFoundError
     return row
@@ -151,7 +156,12 @@ def variant_create(*, actor: Any, product: Product, data: Mapping[str, Any]) -> 
 @transaction.atomic
 def variant_update(*, actor: Any, variant: Variant, data: Mapping[str, Any]) -> Variant:
     require(actor, "change", PRODUCT)
-    row = Variant.objects.visible_to(actor).select_for_update().filter(pk=variant.pk).first()
+    row = (
+        Variant.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=variant.pk)
+        .first()
+    )
     if row is None:
         raise NotFoundError
     cleaned = clean_variant(data, current={f: getattr(row, f) for f in VARIANT_FIELDS})

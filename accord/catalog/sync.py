@@ -9,17 +9,25 @@ the caller's transaction.
 
 Each `*_sync` takes rows `(pk or None, values)` and answers a `SyncReport` with, per row,
 its primary key and its outcome.
+
+Rows are written with plain SQL (`insert_rows`, `update_rows`: multi-row statements, COPY
+and array parameters on PostgreSQL) and looked up with `among`: Django's bulk_create,
+bulk_update and IN lookups spend more time in Python than the database spends on the rows.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache, partial
+from itertools import islice
 from typing import Any
 
-from django.db import models
+from django.db import connections, models
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -77,26 +85,48 @@ class SyncReport:
         return self.outcomes.count(outcome)
 
 
+@cache
+def _checks(model: type[models.Model]) -> dict[str, tuple[Any, int | None, Decimal | None]]:
+    """Per field name and attname: the field, its length limit and the bound of its whole
+    part; worked out once per model, not once per value."""
+    found: dict[str, tuple[Any, int | None, Decimal | None]] = {}
+    for model_field in model._meta.concrete_fields:
+        limit = bound = None
+        if isinstance(model_field, models.CharField):
+            limit = model_field.max_length or 0
+        if isinstance(model_field, models.DecimalField):
+            whole = (model_field.max_digits or 0) - (model_field.decimal_places or 0)
+            bound = Decimal(10) ** whole
+        found[model_field.name] = found[model_field.attname] = (model_field, limit, bound)
+    return found
+
+
+_VAT_RATES = frozenset(VatRate.values)
+_KINDS = frozenset(ProductKind.values)
+
+
 def _problem(model: type[models.Model], values: dict[str, Any]) -> str | None:
     """The first reason `values` cannot be stored in `model`, or None."""
+    checks = _checks(model)
     for name, value in values.items():
-        model_field = model._meta.get_field(name.removesuffix("_id"))
-        if isinstance(model_field, models.CharField) and isinstance(value, str):
-            limit = model_field.max_length or 0
-            if len(value) > limit:
-                return _("%(field)s is longer than %(n)d characters.") % {
-                    "field": model_field.verbose_name,
-                    "n": limit,
-                }
-        if isinstance(model_field, models.DecimalField) and isinstance(value, Decimal):
-            whole = (model_field.max_digits or 0) - (model_field.decimal_places or 0)
-            if value.is_finite() and abs(value) >= Decimal(10) ** whole:
-                return _("%(field)s is too large.") % {"field": model_field.verbose_name}
+        model_field, limit, bound = checks[name]
+        if limit is not None and isinstance(value, str) and len(value) > limit:
+            return _("%(field)s is longer than %(n)d characters.") % {
+                "field": model_field.verbose_name,
+                "n": limit,
+            }
+        if (
+            bound is not None
+            and isinstance(value, Decimal)
+            and value.is_finite()
+            and abs(value) >= bound
+        ):
+            return _("%(field)s is too large.") % {"field": model_field.verbose_name}
     if "name" in values and not str(values["name"]).strip():
         return _("The name is empty.")
-    if "vat_rate" in values and values["vat_rate"] not in VatRate.values:
+    if "vat_rate" in values and values["vat_rate"] not in _VAT_RATES:
         return _("Unknown VAT rate %(rate)s.") % {"rate": values["vat_rate"]}
-    if "kind" in values and values["kind"] not in ProductKind.values:
+    if "kind" in values and values["kind"] not in _KINDS:
         return _("Unknown kind %(kind)s.") % {"kind": values["kind"]}
     return None
 
@@ -114,18 +144,28 @@ def _upsert(
     fields: Sequence[str],
     rows: Sequence[Row],
     derived: Any = None,
+    keep: Sequence[str] = (),
 ) -> SyncReport:
-    """Insert rows without a pk, update rows whose values differ, audit every change."""
+    """Insert rows without a pk, update rows whose values differ, audit every change.
+
+    Every row's `values` names all of `fields`; a None for a field of `keep` keeps the
+    stored value (the field's default for a new row)."""
     report = SyncReport(pks=[None] * len(rows), outcomes=[FAILED] * len(rows))
     existing_pks = [pk for pk, _values in rows if pk is not None]
     current = {
         row["pk"]: row
-        for row in model._base_manager.filter(pk__in=existing_pks).values("pk", *fields)
+        for row in model._base_manager.filter(among(model, "id", existing_pks)).values(
+            "pk", *fields
+        )
     }
-    now = timezone.now()
-    inserts: list[tuple[int, Any, dict[str, Any]]] = []
-    updates: list[tuple[int, Any, dict[str, list[Any]]]] = []
+    inserts: list[tuple[int, dict[str, Any]]] = []
+    updates: list[tuple[int, int, dict[str, Any], dict[str, list[Any]]]] = []
+    defaults = {name: _field(model, name).get_default() for name in keep}
     for index, (pk, values) in enumerate(rows):
+        for name in keep:
+            if values[name] is None:
+                stored = current.get(pk) if pk is not None else None
+                values = {**values, name: stored[name] if stored else defaults[name]}
         problem = _problem(model, values)
         if problem is None and pk is not None and pk not in current:
             problem = _("The object was deleted in Accord.")
@@ -134,9 +174,7 @@ def _upsert(
             continue
         extra = derived(values) if derived else {}
         if pk is None:
-            obj = model(**values, **extra, created_by=actor, updated_by=actor)
-            obj.created_at = obj.updated_at = now
-            inserts.append((index, obj, values))
+            inserts.append((index, {**values, **extra}))
             continue
         before = current[pk]
         changes = {
@@ -148,12 +186,12 @@ def _upsert(
         if not changes:
             report.outcomes[index] = UNCHANGED
             continue
-        obj = model(pk=pk, **values, **extra, updated_at=now, updated_by=actor)
-        updates.append((index, obj, changes))
-    _write(actor, model, fields, derived, inserts, updates)
-    for index, obj, _values in inserts:
-        report.pks[index], report.outcomes[index] = obj.pk, INSERTED
-    for index, _obj, _changes in updates:
+        updates.append((index, pk, {**values, **extra}, changes))
+    columns = [*fields, *(derived({}) if derived else {})]
+    new_pks = _write(actor, model, columns, inserts, updates)
+    for (index, _values), pk in zip(inserts, new_pks, strict=True):
+        report.pks[index], report.outcomes[index] = pk, INSERTED
+    for index, _pk, _values, _changes in updates:
         report.outcomes[index] = UPDATED
     return report
 
@@ -161,26 +199,44 @@ def _upsert(
 def _write(
     actor: Any,
     model: type[Any],
-    fields: Sequence[str],
-    derived: Any,
-    inserts: list[tuple[int, Any, dict[str, Any]]],
-    updates: list[tuple[int, Any, dict[str, list[Any]]]],
-) -> None:
-    """Store what `_upsert` decided, and audit it."""
+    columns: Sequence[str],
+    inserts: list[tuple[int, dict[str, Any]]],
+    updates: list[tuple[int, int, dict[str, Any], dict[str, list[Any]]]],
+) -> list[int]:
+    """Store what `_upsert` decided, and audit it; answers the new rows' pks."""
     label = f"{model._meta.app_label}.{model._meta.model_name}"
+    now, by = timezone.now(), getattr(actor, "pk", None)
+    new_pks: list[int] = []
     if inserts:
         require(actor, "add", PRODUCT)
-        model._base_manager.bulk_create([obj for _i, obj, _v in inserts], batch_size=500)
-        ids = [obj.pk for _i, obj, _v in inserts]
-        log_batch(actor=actor, action=f"{label}.created", object_type=label, ids=ids, changes={})
+        new_pks = insert_rows(
+            model,
+            columns,
+            [[values[name] for name in columns] for _index, values in inserts],
+            constants={
+                "created_at": now, "updated_at": now, "created_by_id": by, "updated_by_id": by,
+            },
+            returning=True,
+        )  # fmt: skip
+        log_batch(
+            actor=actor, action=f"{label}.created", object_type=label, ids=new_pks, changes={}
+        )
     if updates:
         require(actor, "change", PRODUCT)
-        columns = [*fields, *(derived({}) if derived else {}), "updated_at", "updated_by"]
-        model._base_manager.bulk_update([obj for _i, obj, _c in updates], columns, batch_size=500)
+        update_rows(
+            model,
+            columns,
+            [(pk, [values[name] for name in columns]) for _i, pk, values, _c in updates],
+            constants={"updated_at": now, "updated_by_id": by},
+        )
         log_actions(
             actor=actor,
-            entries=[(f"{label}.updated", obj, changes) for _i, obj, changes in updates],
+            entries=[
+                (f"{label}.updated", model(pk=pk, **values), changes)
+                for _i, pk, values, changes in updates
+            ],
         )
+    return new_pks
 
 
 def _product_derived(values: dict[str, Any]) -> dict[str, Any]:
@@ -188,11 +244,13 @@ def _product_derived(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def products_sync(*, actor: Any, rows: Sequence[Row]) -> SyncReport:
-    """Create or update products; `values` holds PRODUCT_SYNC_FIELDS (group_id, unit_id as pks)."""
+    """Create or update products; `values` holds PRODUCT_SYNC_FIELDS (group_id, unit_id as
+    pks). A `vat_rate` of None keeps the product's rate (the default one for a new product)."""
     require(actor, "view", PRODUCT)
     return _upsert(
-        actor=actor, model=Product, fields=PRODUCT_SYNC_FIELDS, rows=rows, derived=_product_derived
-    )
+        actor=actor, model=Product, fields=PRODUCT_SYNC_FIELDS, rows=rows,
+        derived=_product_derived, keep=("vat_rate",),
+    )  # fmt: skip
 
 
 def variants_sync(*, actor: Any, rows: Sequence[Row]) -> SyncReport:
@@ -217,39 +275,36 @@ def _amounts_sync(
     action: str,
     codes: dict[int, str],
 ) -> set[tuple[int, int | None]]:
-    """Set each (product, variant, other) to its value; audit one event per product changed."""
+    """Set each (product, variant, other) to its value; audit one event per batch."""
     product_pks = {product for product, _v, _o, _value in amounts}
     stored = {
-        (row["product_id"], row["variant_id"], row[f"{other}_id"]): row
-        for row in model._base_manager.filter(product_id__in=product_pks).values(
-            "pk", "product_id", "variant_id", f"{other}_id", value_field
-        )
+        (product, variant, other_pk): (pk, value)
+        for pk, product, variant, other_pk, value in model._base_manager.filter(
+            among(model, "product", product_pks)
+        ).values_list("pk", "product_id", "variant_id", f"{other}_id", value_field)
     }
-    now = timezone.now()
-    inserts: list[Any] = []
-    updates: list[Any] = []
+    wanted = {(product, variant, other_pk): value for product, variant, other_pk, value in amounts}
+    inserts: list[Amount] = []
+    updates: list[tuple[int, list[Any]]] = []
     changes: dict[int, list[list[Any]]] = defaultdict(list)
-    for product, variant, other_pk, value in dict.fromkeys(amounts):
-        key = (product, variant, other_pk)
-        old = stored.get(key)
-        if old is not None and _same(old[value_field], value):
-            continue
-        row = model(
-            product_id=product, variant_id=variant, **{f"{other}_id": other_pk, value_field: value}
-        )
-        row.updated_at = now
+    touched: set[tuple[int, int | None]] = set()
+    for (product, variant, other_pk), value in wanted.items():
+        old = stored.get((product, variant, other_pk))
         if old is None:
-            inserts.append(row)
+            inserts.append((product, variant, other_pk, value))
+        elif _same(old[1], value):
+            continue
         else:
-            row.pk = old["pk"]
-            updates.append(row)
+            updates.append((old[0], [value]))
+        # As the audit keeps them (money as strings), so the batch event costs no conversion.
         changes[product].append(
-            [codes.get(other_pk, other_pk), variant, old and old[value_field], value]
+            [codes.get(other_pk, other_pk), variant, _text(old[1]) if old else None, str(value)]
         )
-    if inserts:
-        model._base_manager.bulk_create(inserts, batch_size=500)
-    if updates:
-        model._base_manager.bulk_update(updates, [value_field, "updated_at"], batch_size=500)
+        touched.add((product, variant))
+    now = timezone.now()
+    columns = ("product_id", "variant_id", f"{other}_id", value_field)
+    insert_rows(model, columns, inserts, constants={"updated_at": now})
+    update_rows(model, (value_field,), updates, constants={"updated_at": now})
     if changes:
         # One event per batch: prices and stock from 1C move every hour for most products.
         label = "prices" if model is Price else "stock"
@@ -261,12 +316,17 @@ def _amounts_sync(
             ids=list(changes),
             changes={label: rows},
         )
-    return {(r.product_id, r.variant_id) for r in (*inserts, *updates)}
+    return touched
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def prices_sync(*, actor: Any, amounts: Sequence[Amount]) -> set[tuple[int, int | None]]:
     """Set prices (product, variant, price type, value); prices not named stay. Answers the
-    (product, variant) pairs whose prices changed. The caller refuses negative prices."""
+    (product, variant) pairs whose prices changed. The caller refuses negative prices; of
+    two values for one price in a call, the last one stays."""
     if not amounts:
         return set()
     require(actor, "change", PRICE)
@@ -288,6 +348,235 @@ def stock_sync(*, actor: Any, amounts: Sequence[Amount]) -> set[tuple[int, int |
         actor=actor, model=Stock, other="warehouse", value_field="quantity",
         amounts=amounts, action="catalog.stock.set", codes=codes,
     )  # fmt: skip
+
+
+def _field(model: type[models.Model], name: str) -> Any:
+    """The concrete field of `model` named `name` (or with that attname)."""
+    return model._meta.get_field(name)
+
+
+def among(model: type[models.Model], name: str, values: Iterable[Any]) -> Q | RawSQL:
+    """A filter "`name` is one of `values`" that stays cheap for thousands of values.
+
+    On PostgreSQL it is `column = ANY(%s)` with one array parameter: Django's IN puts one
+    placeholder per value in the statement, which psycopg then splits in Python and the
+    server parses and plans, several times the cost of the lookup itself.
+    """
+    values = list(values)
+    connection = connections[model._base_manager.db]
+    if connection.vendor != "postgresql":
+        return Q(**{f"{name}__in": values})
+    quote = connection.ops.quote_name
+    column = f"{quote(model._meta.db_table)}.{quote(_field(model, name).column)}"
+    # Quoted names of the model only; the values are one parameter.
+    return RawSQL(f"{column} = ANY(%s)", (values,), output_field=models.BooleanField())  # noqa: S611
+
+
+# ---------------------------------------------------------------- plain SQL writes
+
+# Field types whose Python values the drivers take as they are (Django's own preparation of
+# them is a type check or `str()`); any other type goes through the field.
+_AS_IS = frozenset({
+    "AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField", "DecimalField",
+    "ForeignKey", "IntegerField", "PositiveBigIntegerField", "PositiveIntegerField",
+    "PositiveSmallIntegerField", "SlugField", "SmallIntegerField", "TextField",
+})  # fmt: skip
+_MAX_ROWS_PER_STATEMENT = 1000
+_MAX_ROWS_PER_UPDATE = 10_000
+
+
+def _prepared(model: type[models.Model], names: Iterable[str]) -> list[Callable[[Any], Any] | None]:
+    """Per name: None when values go to the driver as they are, else the field's preparation."""
+    connection = connections[model._base_manager.db]
+    converters: list[Callable[[Any], Any] | None] = []
+    for name in names:
+        model_field = _field(model, name)
+        if model_field.get_internal_type() in _AS_IS:
+            converters.append(None)
+        else:
+            converters.append(partial(model_field.get_db_prep_save, connection=connection))
+    return converters
+
+
+def _params(
+    rows: Iterable[Sequence[Any]], converters: list[Callable[[Any], Any] | None], fixed: list[Any]
+) -> Iterable[list[Any]]:
+    if not any(converters):
+        return ([*row, *fixed] for row in rows)
+    return (
+        [*(c(v) if c else v for c, v in zip(converters, row, strict=True)), *fixed] for row in rows
+    )
+
+
+def insert_rows(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    constants: dict[str, Any] | None = None,
+    returning: bool = False,
+) -> list[int]:
+    """INSERT `rows` (values of the fields `names`, in order) in multi-row statements.
+
+    For a feed of 100,000 rows Django's bulk_create costs several times the database's own
+    work: it builds a model instance per row and prepares each value through its field.
+    Here values of plain types reach the driver as they are; `constants` (the same for
+    every row: timestamps, the actor) and the defaults of the model's other fields are
+    prepared once. No signals, no `save()`: for the trusted bulk writers of this module and
+    the exchange. Answers the new primary keys in row order when `returning`.
+    """
+    if not rows:
+        return []
+    connection = connections[model._base_manager.db]
+    opts = model._meta
+    constants = constants or {}
+    given = {_field(model, name).name for name in (*names, *constants)}
+    columns = [_field(model, name).column for name in (*names, *constants)]
+    fixed = [
+        _field(model, name).get_db_prep_save(value, connection=connection)
+        for name, value in constants.items()
+    ]
+    now = timezone.now()
+    other_fields: list[Any] = list(opts.concrete_fields)
+    for model_field in other_fields:
+        if model_field.primary_key or model_field.name in given or model_field.generated:
+            continue
+        if model_field.has_db_default() and not model_field.has_default():
+            continue
+        auto = getattr(model_field, "auto_now", False) or getattr(
+            model_field, "auto_now_add", False
+        )
+        default = now if auto else model_field.get_default()
+        columns.append(model_field.column)
+        fixed.append(model_field.get_db_prep_save(default, connection=connection))
+    table = _Table(connection, opts.db_table, opts.pk.column, columns)
+    params = _params(rows, _prepared(model, names), fixed)
+    if connection.vendor == "postgresql":
+        return _copy_rows(table, params, len(rows), returning=returning)
+    return _insert_values(table, params, len(rows), returning=returning)
+
+
+@dataclass(frozen=True)
+class _Table:
+    connection: Any
+    name: str
+    pk: str
+    columns: list[str]
+
+
+def _insert_values(
+    table: _Table, params: Iterable[list[Any]], count: int, *, returning: bool
+) -> list[int]:
+    """Multi-row INSERT ... VALUES statements (RETURNING keeps the rows' order, which
+    Django's own bulk_create relies on too)."""
+    connection = table.connection
+    quote = connection.ops.quote_name
+    # Only quoted names of the model are formatted in; every value is a parameter.
+    head = f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, table.columns))}) VALUES "  # noqa: S608
+    tail = f" RETURNING {quote(table.pk)}" if returning else ""
+    one = f"({', '.join(['%s'] * len(table.columns))})"
+    limit = connection.features.max_query_params or 65535
+    per = max(1, min(_MAX_ROWS_PER_STATEMENT, limit // len(table.columns)))
+    pks: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, count, per):
+            size = min(per, count - start)
+            flat = [value for row in islice(params, size) for value in row]
+            cursor.execute(head + ", ".join([one] * size) + tail, flat)
+            if returning:
+                pks.extend(row[0] for row in cursor.fetchall())
+    return pks
+
+
+def _copy_rows(
+    table: _Table, params: Iterable[list[Any]], count: int, *, returning: bool
+) -> list[int]:
+    """PostgreSQL's COPY: several times faster than INSERT for thousands of rows (psycopg
+    would otherwise parse a statement with one placeholder per value, in Python). New
+    keys, when wanted, are drawn from the table's sequence first and written with the
+    rows."""
+    connection = table.connection
+    quote = connection.ops.quote_name
+    columns = table.columns
+    pks: list[int] = []
+    with connection.cursor() as cursor:
+        if returning:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [quote(table.name), table.pk, count],
+            )
+            pks = [row[0] for row in cursor.fetchall()]
+            columns = [table.pk, *columns]
+            params = ([pk, *row] for pk, row in zip(pks, params, strict=True))
+        sql = f"COPY {quote(table.name)} ({', '.join(map(quote, columns))}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            for row in params:
+                copy.write_row(row)
+    return pks
+
+
+def update_rows(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Sequence[tuple[int, Sequence[Any]]],
+    *,
+    constants: dict[str, Any] | None = None,
+) -> None:
+    """UPDATE the fields `names` of each row `(pk, values)`, plus `constants` (the
+    counterpart of `insert_rows`, with the same rules for values)."""
+    if not rows:
+        return
+    connection = connections[model._base_manager.db]
+    opts = model._meta
+    constants = constants or {}
+    quote = connection.ops.quote_name
+    fixed = [
+        _field(model, name).get_db_prep_save(value, connection=connection)
+        for name, value in constants.items()
+    ]
+    sets = [f"{quote(_field(model, name).column)} = %s" for name in constants]
+    converted = list(_params((values for _pk, values in rows), _prepared(model, names), []))
+    if connection.vendor == "postgresql":
+        _update_from_arrays(model, names, rows, converted, sets, fixed)
+        return
+    sets = [f"{quote(_field(model, name).column)} = %s" for name in names] + sets
+    # Only quoted names of the model are formatted in; every value is a parameter.
+    sql = f"UPDATE {quote(opts.db_table)} SET {', '.join(sets)} WHERE {quote(opts.pk.column)} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql, [[*values, *fixed, pk] for values, (pk, _v) in zip(converted, rows, strict=True)]
+        )
+
+
+def _update_from_arrays(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Sequence[tuple[int, Sequence[Any]]],
+    converted: list[list[Any]],
+    sets: list[str],
+    fixed: list[Any],
+) -> None:
+    """One `UPDATE ... FROM unnest(arrays)` per chunk: PostgreSQL parses and plans an
+    UPDATE per row otherwise (psycopg binds parameters on the client)."""
+    connection = connections[model._base_manager.db]
+    opts = model._meta
+    quote = connection.ops.quote_name
+    fields = [opts.pk, *(_field(model, name) for name in names)]
+    alias = [f"c{n}" for n in range(len(fields))]
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+    sets = [f"{quote(f.column)} = v.{a}" for f, a in zip(fields[1:], alias[1:], strict=True)] + sets
+    # Only quoted names and column types of the model are formatted in; values are parameters.
+    sql = (
+        f"UPDATE {quote(opts.db_table)} SET {', '.join(sets)} "  # noqa: S608
+        f"FROM unnest({arrays}) AS v({', '.join(alias)}) "
+        f"WHERE {quote(opts.db_table)}.{quote(opts.pk.column)} = v.{alias[0]}"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _MAX_ROWS_PER_UPDATE):
+            chunk = range(start, min(start + _MAX_ROWS_PER_UPDATE, len(rows)))
+            columns = [[rows[i][0] for i in chunk]]
+            columns += [[converted[i][n] for i in chunk] for n in range(len(names))]
+            cursor.execute(sql, [*fixed, *columns])
 
 
 # ---------------------------------------------------------------- property values

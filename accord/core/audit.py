@@ -47,8 +47,16 @@ def client_ip(ip: str | None) -> Iterator[None]:
         _client_ip.reset(token)
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
     """A value as it is kept in the `changes` JSON: dates as ISO strings, money as strings."""
+    kind = type(value)
+    if kind in _PLAIN:  # most of a feed's batch event: checked first, by exact type
+        return value
+    if kind is list or kind is tuple:
+        return [v if type(v) in _PLAIN else jsonable(v) for v in value]
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -56,7 +64,7 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, list | tuple | set | frozenset):
-        return [jsonable(v) for v in value]
+        return [v if type(v) in _PLAIN else jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     return value

@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accord.demo.activities import activities_wipe
 from accord.demo.documents import documents_wipe
 from accord.demo.invoices import invoices_wipe
 from accord.directory.models import Counterparty, Source
@@ -139,6 +140,7 @@ def deals_generate(
 def deals_wipe() -> int:
     """Delete every deal with its history and participants (plain DELETEs, children first)."""
     deleted = 0
+    activities_wipe()  # interactions, assignments and reminders point at the deals
     invoices_wipe()  # the demo's invoices point at the deals
     documents_wipe()  # the demo's quotes and orders point at the deals
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:

@@ -22,6 +22,7 @@ from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from accord.core.audit import log_action
+from accord.demo.activities import activities_generate, activities_wipe
 from accord.demo.catalog import CatalogCounts, catalog_generate, catalog_wipe, product_count
 from accord.demo.classifiers import classifiers_ensure
 from accord.demo.counterparties import CounterpartyMaker
@@ -30,6 +31,7 @@ from accord.demo.directory import Counts, batch_write, directory_wipe
 from accord.demo.documents import documents_generate, documents_wipe
 from accord.demo.errors import DemoDataExistsError
 from accord.demo.invoices import invoices_generate, invoices_wipe
+from accord.demo.processes import processes_generate, processes_wipe
 from accord.demo.shipments import shipments_generate
 from accord.demo.staff import Staff, StaffMaker, demo_users_delete
 from accord.directory.models import Counterparty
@@ -70,6 +72,8 @@ class Result:
     orders: int = 0
     invoices: int = 0
     shipments: int = 0
+    activities: dict[str, int] = field(default_factory=dict)
+    processes: int = 0
     elapsed: float = 0.0
 
 
@@ -134,6 +138,12 @@ def generate(
     result.invoices = invoices_generate(seed=seed, batch_size=batch_size, after_batch=reset_queries)
     # Posted shipments of the shipped and completed orders (accord.demo.shipments).
     result.shipments = shipments_generate(batch_size=batch_size, after_batch=reset_queries)
+    # Interactions, assignments and the built-in reminders (accord.demo.activities).
+    result.activities = activities_generate(
+        seed=seed, batch_size=batch_size, after_batch=reset_queries
+    )
+    # A ready process template and a few running processes (accord.demo.processes).
+    result.processes = processes_generate()
     result.elapsed = time.perf_counter() - started
     _audit(size, seed, result)
     return result
@@ -154,6 +164,8 @@ def _audit(size: Size, seed: int, result: Result) -> None:
             "orders": result.orders,
             "invoices": result.invoices,
             "shipments": result.shipments,
+            **result.activities,
+            "processes": result.processes,
             "users": result.staff.users,
             "seconds": round(result.elapsed, 1),
         },
@@ -163,6 +175,8 @@ def _audit(size: Size, seed: int, result: Result) -> None:
 def data_wipe() -> tuple[Counts, int]:
     """Delete the directory data and the demo users: (directory rows deleted, users deleted)."""
     with transaction.atomic():
+        processes_wipe()  # process instances point at counterparties: first
+        activities_wipe()  # activities point at deals, documents and counterparties: first
         invoices_wipe()  # invoices point at deals and counterparties: first
         documents_wipe()  # quotes and orders point at deals and products
         deals_wipe()  # deals point at counterparties: first

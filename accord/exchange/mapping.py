@@ -17,10 +17,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -36,6 +37,7 @@ from accord.catalog.models import (
     ProductKind,
     Unit,
     Variant,
+    VatRate,
     Warehouse,
 )
 from accord.catalog.services import product_group_save
@@ -60,7 +62,7 @@ from accord.exchange.formats.records import (
 )
 from accord.exchange.models import COUNT_KEYS, ExchangeNode, ExternalRef, RefKind
 from accord.exchange.order_services import order_taken_from_1c
-from accord.sales.document_services import ORDER_MOVES, order_set_status
+from accord.sales.document_services import ORDER_MOVES, order_create, order_set_status
 from accord.sales.models import Order, OrderStatus
 from accord.sales.shipment_services import shipment_create_from_order, shipment_post
 
@@ -74,6 +76,8 @@ VAT_ALIASES = {"без ндс": "none", "без налога": "none", "0": "0",
                "10": "10", "20": "20", "22": "22"}  # fmt: skip
 DEFAULT_UNIT = UnitRecord(code="796", short_name="шт", full_name="Штука", international="PCE")
 DEFAULT_WAREHOUSE_ID = ""  # the node's warehouse for a bare `Количество`
+# The roles of a document's counterparty that make it the buyer of an order made in 1C.
+BUYER_ROLES = ("покупатель", "buyer", "")
 
 
 class StopRunError(Exception):
@@ -96,12 +100,20 @@ def currency_code(raw: str) -> str | None:
 class Applier:
     """Applies one file's records, batch by batch, for one node."""
 
-    def __init__(self, node: ExchangeNode, header: PackageHeader, *, counts: dict[str, Any]):
+    def __init__(
+        self,
+        node: ExchangeNode,
+        header: PackageHeader,
+        *,
+        counts: dict[str, Any],
+        mark_seen: bool = False,
+    ):
         self.node, self.actor, self.header = node, node.actor, header
         self.counts: dict[str, dict[str, int]] = {k: dict(v) for k, v in counts.items()}
         self._errors: list[tuple[str, str, str]] = []
         self._units: dict[str, int] = {}
-        self.full = not header.only_changes
+        # A full package of a pass that retires missing objects marks the refs it names.
+        self.mark_seen = mark_seen and not header.only_changes
 
     # ------------------------------------------------------------ bookkeeping
 
@@ -121,27 +133,53 @@ class Applier:
 
     # ------------------------------------------------------------ external ids
 
-    def refs(self, kind: str, ids: Iterable[str]) -> dict[str, int]:
+    def refs(self, kind: str, ids: Iterable[str], *, seen: bool = False) -> dict[str, int]:
+        """1C id -> Accord pk of the ids that have a ref; with `seen`, a marking package
+        also marks those refs as sent (`seen`), in the same statement."""
         ids = {i for i in ids if i is not None}
         if not ids:
             return {}
-        rows = ExternalRef.objects.filter(node=self.node, kind=kind, external_id__in=ids)
+        if seen and self.mark_seen:
+            return self._refs_seen(kind, ids)
+        rows = ExternalRef.objects.filter(
+            sync.among(ExternalRef, "external_id", ids), node=self.node, kind=kind
+        )
         return dict(rows.values_list("external_id", "object_id"))
+
+    def _refs_seen(self, kind: str, ids: set[str]) -> dict[str, int]:
+        # UPDATE ... RETURNING: one statement where a lookup and an update would be two, for
+        # every batch of a full catalog (SQLite has it since 3.35, PostgreSQL always).
+        opts = ExternalRef._meta
+        column = {f.name: connection.ops.quote_name(f.column) for f in opts.concrete_fields}
+        now = opts.get_field("seen_at").get_db_prep_save(timezone.now(), connection=connection)
+        values: list[Any]
+        if connection.vendor == "postgresql":  # one array parameter: see sync.among
+            among, values = "= ANY(%s)", [list(ids)]
+        else:
+            among, values = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+        sql = (
+            f"UPDATE {connection.ops.quote_name(opts.db_table)} SET {column['seen_at']} = %s "  # noqa: S608
+            f"WHERE {column['node']} = %s AND {column['kind']} = %s "
+            f"AND {column['external_id']} {among} "
+            f"RETURNING {column['external_id']}, {column['object_id']}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [now, self.node.pk, str(kind), *values])
+            return dict(cursor.fetchall())
 
     def link(self, kind: str, pairs: Sequence[tuple[str, int]]) -> None:
         if pairs:
-            ExternalRef.objects.bulk_create(
-                [
-                    ExternalRef(node=self.node, kind=kind, external_id=e, object_id=o)
-                    for e, o in pairs
-                ],
-                batch_size=500,
+            sync.insert_rows(
+                ExternalRef,
+                ("external_id", "object_id"),
+                pairs,
+                constants={"node_id": self.node.pk, "kind": str(kind)},
             )
 
     def seen(self, kind: str, ids: Iterable[str]) -> None:
         """Mark refs as sent by this (full) package, for the missing-objects policy."""
         ids = list(ids)
-        if self.full and ids:
+        if self.mark_seen and ids:
             ExternalRef.objects.filter(node=self.node, kind=kind, external_id__in=ids).update(
                 seen_at=timezone.now()
             )
@@ -357,18 +395,11 @@ class Applier:
         ]
 
     def _products(self, records: list[ProductRecord]) -> None:
-        refs = self.refs(RefKind.PRODUCT, [r.external_id for r in records])
+        refs = self.refs(RefKind.PRODUCT, [r.external_id for r in records], seen=True)
         groups = self.refs(RefKind.GROUP, [g for r in records for g in r.group_ids[:1]])
-        pks = Product._base_manager.filter(pk__in=refs.values()).values("pk", "vat_rate")
-        vat_now = {row["pk"]: row["vat_rate"] for row in pks}
         rows: list[sync.Row] = []
         for record in records:
             pk = refs.get(record.external_id)
-            vat = (
-                _vat(record.vat_rate)
-                or vat_now.get(pk or 0)
-                or Product._meta.get_field("vat_rate").default
-            )
             rows.append(
                 (
                     pk,
@@ -379,7 +410,7 @@ class Applier:
                         "full_name": record.full_name,
                         "group_id": groups.get(record.group_ids[0]) if record.group_ids else None,
                         "unit_id": self.unit(record.unit),
-                        "vat_rate": vat,
+                        "vat_rate": _vat(record.vat_rate),  # None keeps the product's rate
                         "barcode": record.barcode,
                         "manufacturer": record.manufacturer,
                         "country": record.country,
@@ -401,8 +432,7 @@ class Applier:
                 new.append((record.external_id, pk))
         for index, message in report.errors.items():
             self.fail("product", records[index].external_id, message)
-        self.link(RefKind.PRODUCT, new)
-        self.seen(RefKind.PRODUCT, [r.external_id for r in records])
+        self.link(RefKind.PRODUCT, new)  # a new ref is seen from its creation
         self._property_values(records, {**refs, **dict(new)})
 
     def _property_values(self, records: list[ProductRecord], products: dict[str, int]) -> None:
@@ -480,8 +510,8 @@ class Applier:
                 new.append((ext, pk))
         for index, message in report.errors.items():
             self.fail(kind, usable[index], message)
-        self.link(RefKind.VARIANT, new)
-        self.seen(RefKind.VARIANT, usable)
+        self.link(RefKind.VARIANT, new)  # a new ref is seen from its creation
+        self.seen(RefKind.VARIANT, [ext for ext in usable if ext in refs])
         return result
 
     # ------------------------------------------------------------ offers
@@ -621,6 +651,14 @@ class Applier:
 
     def document(self, record: DocumentRecord) -> None:
         order = self._order_of(record)
+        if order is None and _is_order(record):
+            order = self._order_from_1c(record)  # an order made in 1C: Accord gets it too
+            if order is None:
+                return  # the reason is reported
+            self.count("document", "inserted")
+            self._guarded("document", record.external_id, lambda: self._order_update(order, record))
+            order_taken_from_1c(self.node, order)
+            return
         if order is None:
             self.fail("document", record.external_id,
                       _("Order %(n)s is not an order of Accord.") % {"n": record.number})  # fmt: skip
@@ -650,6 +688,59 @@ class Applier:
             ):
                 self.link(RefKind.ORDER, [(record.external_id, order.pk)])
         return order
+
+    def _order_from_1c(self, record: DocumentRecord) -> Order | None:
+        """A new Accord order for an order 1C made, with its buyer and lines; None (and the
+        reason reported) when a line's product or the buyer cannot be known."""
+        buyers = [c for c in record.counterparties if c.role.strip().lower() in BUYER_ROLES]
+        candidates = buyers or list(record.counterparties)
+        if not candidates:
+            self.fail("document", record.external_id,
+                      _("Order %(n)s from 1C names no buyer.") % {"n": record.number})  # fmt: skip
+            return None
+        lines = self._order_lines(record)  # before the buyer: a refused order writes nothing
+        if lines is None:
+            return None
+        cp = self.counterparty_from(candidates[0], kind="document")
+        if cp is None:
+            return None
+        data = {
+            "counterparty_id": cp.pk,
+            "responsible_id": cp.responsible_id or self.actor.pk,
+            "date": (record.date or timezone.localdate()).isoformat(),
+            "currency": currency_code(record.currency or "RUB") or "RUB",
+            "vat_included": True if record.vat_included is None else record.vat_included,
+            "notes": _("Order %(n)s from 1C") % {"n": record.number_1c or record.number},
+            "lines": lines,
+        }
+        order: Order | None = self._guarded(
+            "document", record.external_id, lambda: order_create(actor=self.actor, data=data)
+        )
+        if order is not None:
+            self.link(RefKind.ORDER, [(record.external_id, order.pk)])
+        return order
+
+    def _order_lines(self, record: DocumentRecord) -> list[dict[str, Any]] | None:
+        ids = [line.external_id for line in record.lines]
+        products = self.refs(RefKind.PRODUCT, [split_id(i)[0] for i in ids])
+        variants = self.refs(RefKind.VARIANT, [i for i in ids if split_id(i)[1]])
+        lines = []
+        for line in record.lines:
+            product = products.get(split_id(line.external_id)[0])
+            if product is None:
+                self.fail("document", record.external_id,
+                          _("Order %(n)s from 1C: “%(line)s” is not a product of Accord; "
+                            "load the catalog first.") % {"n": record.number, "line": line.name})  # fmt: skip
+                return None
+            price = line.price
+            if price is None and line.amount is not None and line.quantity:
+                price = (line.amount / line.quantity).quantize(Decimal("0.01"))
+            lines.append({
+                "product_id": product, "variant_id": variants.get(line.external_id),
+                "quantity": str(line.quantity), "price": str(price or 0),
+                "vat_rate": _vat(line.vat_rate) or VatRate.NONE,
+            })  # fmt: skip
+        return lines
 
     def _order_update(self, order: Order, record: DocumentRecord) -> bool:
         """Status, payment and shipment from 1C; answers whether anything changed."""
@@ -704,6 +795,11 @@ class Applier:
         shipment_post(actor=self.actor, shipment=shipment)
         self.link(RefKind.SHIPMENT, [(ext, shipment.pk)])
         return True
+
+
+def _is_order(record: DocumentRecord) -> bool:
+    """A customer order with lines (not a status-only message about one)."""
+    return record.operation.strip().lower().startswith("заказ") and bool(record.lines)
 
 
 def _path(current: str, target: str) -> list[str]:

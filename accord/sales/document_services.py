@@ -98,7 +98,12 @@ def _state(kind: Kind, doc: Any) -> dict[str, Any]:
 
 
 def _locked(kind: Kind, actor: Any, doc: Any) -> Any:
-    row = kind.model.objects.visible_to(actor).select_for_update().filter(pk=doc.pk).first()
+    row = (
+        kind.model.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=doc.pk)
+        .first()
+    )
     if row is None:
         raise NotFoundError
     return row

@@ -27,9 +27,17 @@ def _locked_counter(kind: str) -> DocumentCounter:
     return DocumentCounter.objects.select_for_update().get(kind=kind)
 
 
-def next_number(kind: str) -> str:
-    """The next number of `kind` (a key of PREFIXES); call inside a transaction."""
+def next_value(kind: str) -> int:
+    """Advance the counter of `kind` (any short name) and answer its new value.
+
+    Other apps number their own documents with it (claims: "claim").
+    """
     counter = _locked_counter(kind)
     counter.value += 1
     counter.save(update_fields=["value"])
-    return f"{PREFIXES[kind]}-{counter.value:0{WIDTH}d}"
+    return counter.value
+
+
+def next_number(kind: str) -> str:
+    """The next number of `kind` (a key of PREFIXES); call inside a transaction."""
+    return f"{PREFIXES[kind]}-{next_value(kind):0{WIDTH}d}"

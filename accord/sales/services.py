@@ -27,7 +27,7 @@ AUDITED = (
 
 def _locked(actor: Any, deal: Deal) -> Deal:
     """The deal again, locked for the write, if the actor still sees it."""
-    row = Deal.objects.visible_to(actor).select_for_update().filter(pk=deal.pk).first()
+    row = Deal.objects.visible_to(actor).select_for_update(of=("self",)).filter(pk=deal.pk).first()
     if row is None:
         raise NotFoundError
     return row

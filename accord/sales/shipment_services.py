@@ -59,14 +59,19 @@ def _state(shipment: Shipment) -> dict[str, Any]:
 
 
 def _locked_order(actor: Any, pk: Any) -> Order:
-    row = Order.objects.visible_to(actor).select_for_update().filter(pk=pk).first()
+    row = Order.objects.visible_to(actor).select_for_update(of=("self",)).filter(pk=pk).first()
     if row is None:
         raise NotFoundError
     return row
 
 
 def _locked(actor: Any, shipment: Shipment) -> Shipment:
-    row = Shipment.objects.visible_to(actor).select_for_update().filter(pk=shipment.pk).first()
+    row = (
+        Shipment.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=shipment.pk)
+        .first()
+    )
     if row is None:
         raise NotFoundError
     return row

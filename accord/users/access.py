@@ -62,12 +62,19 @@ def require(user: Any, action: str, object_type: str) -> None:
 
 
 def department_ids_under(department: Department | None) -> list[int]:
-    """The department and every department below it."""
+    """The department and every department below it.
+
+    Kept on the department object, which lives as long as the request's user: a page that
+    reads several kinds of rows for a head asks the database once.
+    """
     if department is None:
         return []
-    return list(
-        Department.objects.filter(path__startswith=department.path).values_list("id", flat=True)
-    )
+    cached: list[int] | None = getattr(department, "_accord_ids_under", None)
+    if cached is None:
+        rows = Department.objects.filter(path__startswith=department.path)
+        cached = list(rows.values_list("id", flat=True))
+        department._accord_ids_under = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def owner_filter(user: Any, object_type: str, owner_field: str) -> Q | None:

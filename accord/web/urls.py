@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 from django.urls import path
-from django.views.generic import RedirectView
 
 from accord.web.views import (
     account,
+    assignments,
     audit,
     auth,
+    claims,
     contact_persons,
     counterparties,
     deals,
     documents,
     exports,
+    interactions,
     invoices,
     own_companies,
     payments,
     pipelines,
+    processes,
     receivables,
+    reminders,
     settings,
     shipments,
     staff,
+    start,
 )
 from accord.web.views import exchange as exchange_views
 from accord.web.views.catalog import prices as catalog_prices
@@ -31,7 +36,38 @@ from accord.web.views.catalog import variants as catalog_variants
 
 app_name = "web"
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="web:counterparty_list"), name="home"),
+    path("", start.start_page, name="home"),
+    path("start/layout/", start.start_page_layout, name="start_page_layout"),
+    # ------------------------------------------------------------ activities
+    path("interactions/", interactions.interaction_list, name="interaction_list"),
+    path("interactions/new/", interactions.interaction_create, name="interaction_create"),
+    path("interactions/<int:pk>/", interactions.interaction_edit, name="interaction_edit"),
+    path(
+        "interactions/<int:pk>/complete/",
+        interactions.interaction_complete,
+        name="interaction_complete",
+    ),
+    path(
+        "interactions/<int:pk>/cancel/", interactions.interaction_cancel, name="interaction_cancel"
+    ),
+    path(
+        "counterparties/<int:pk>/timeline/",
+        interactions.counterparty_timeline,
+        name="counterparty_timeline",
+    ),
+    path("assignments/", assignments.assignment_list, name="assignment_list"),
+    path("assignments/new/", assignments.assignment_create, name="assignment_create"),
+    path("assignments/<int:pk>/", assignments.assignment_card, name="assignment_card"),
+    path("assignments/<int:pk>/edit/", assignments.assignment_edit, name="assignment_edit"),
+    path("assignments/<int:pk>/move/", assignments.assignment_move, name="assignment_move"),
+    path("assignments/<int:pk>/notes/", assignments.assignment_note, name="assignment_note"),
+    path("reminders/", reminders.reminder_list, name="reminder_list"),
+    path("reminders/new/", reminders.reminder_create, name="reminder_create"),
+    path("reminders/<int:pk>/", reminders.reminder_edit, name="reminder_edit"),
+    path("reminders/<int:pk>/snooze/", reminders.reminder_snooze, name="reminder_snooze"),
+    path("reminders/<int:pk>/dismiss/", reminders.reminder_dismiss, name="reminder_dismiss"),
+    path("notifications/bell/", reminders.bell, name="bell"),
+    path("notifications/read/", reminders.notifications_read, name="notifications_read"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("language/", auth.language, name="language"),
@@ -302,4 +338,33 @@ urlpatterns = [
         name="settings_exchange_ref_repoint",
     ),
     path("settings/exchange/runs/<int:pk>/", exchange_views.run_page, name="settings_exchange_run"),
+    # ------------------------------------------------------------ claims (views/claims.py)
+    path("claims/", claims.claim_list, name="claim_list"),
+    path("claims/new/", claims.claim_create, name="claim_create"),
+    path("claims/links/", claims.claim_form_links, name="claim_form_links"),
+    path("claims/control/", claims.claim_control, name="claim_control"),
+    path("claims/<int:pk>/", claims.claim_card, name="claim_card"),
+    path("claims/<int:pk>/edit/", claims.claim_edit, name="claim_edit"),
+    path("claims/<int:pk>/move/", claims.claim_move, name="claim_move"),
+    path("claims/<int:pk>/delete/", claims.claim_delete, name="claim_delete"),
+    path("claims/<int:pk>/history/", claims.claim_history, name="claim_history"),
+    # ------------------------------------------------------------ processes (views/processes.py)
+    path("processes/", processes.process_list, name="process_list"),
+    path("processes/<int:pk>/", processes.process_card, name="process_card"),
+    path("processes/<int:pk>/cancel/", processes.process_cancel, name="process_cancel"),
+    # An object's processes and starting one: the object is `?kind=` (a deal by default).
+    path("processes/object/<int:pk>/", processes.process_block, name="process_block"),
+    path("processes/start/<int:pk>/", processes.process_start, name="process_start"),
+    path("settings/processes/", processes.process_template_list, name="process_template_list"),
+    path("settings/processes/new/", processes.process_template_new, name="process_template_new"),
+    path(
+        "settings/processes/<int:pk>/",
+        processes.process_template_edit,
+        name="process_template_edit",
+    ),
+    path(
+        "settings/processes/<int:pk>/delete/",
+        processes.process_template_delete,
+        name="process_template_delete",
+    ),
 ]

@@ -49,3 +49,34 @@ def test_percentile_is_the_nearest_rank():
     assert percentile(values, 0.95) == 95.0
     assert percentile(values, 0.5) == 50.0
     assert percentile([7.0], 0.95) == 7.0
+
+
+def test_bench_timeline_writes_a_client_and_times_its_pages(db):
+    from accord.activities.models import Interaction
+
+    out = StringIO()
+
+    call_command("bench", "timeline", "--events", "300", "--runs", "2", stdout=out)
+
+    summary = json.loads(out.getvalue().splitlines()[-1])
+    assert summary["bench"] == "timeline"
+    assert summary["events"] == 300
+    assert len(summary["results"]) == 5
+    for name, figures in summary["results"].items():
+        assert figures["status"] == 200, name
+    assert Interaction.objects.count() > 200
+
+
+def test_bench_exchange_loads_a_generated_catalog_and_prints_its_figures(db, settings, tmp_path):
+    from tests.factories import _rouble, _unit_piece
+
+    _rouble(), _unit_piece()
+    settings.DATA_DIR = tmp_path
+    out = StringIO()
+
+    call_command("bench", "exchange", "--products", "40", stdout=out)
+
+    summary = json.loads(out.getvalue().splitlines()[-1])
+    assert summary["bench"] == "exchange"
+    assert summary["products"] == 40
+    assert "peak RSS" in out.getvalue()

@@ -60,9 +60,10 @@ PASSWORD = "secret-pass-123"  # the password UserFactory gives every user
 
 
 def sign_in(page, base_url: str, username: str) -> None:
-    """Sign in through the login form and wait for the landing page (the counterparty list)."""
+    """Sign in through the login form and wait for the landing page (the start page)."""
     page.goto(f"{base_url}/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r"/counterparties/$"))
+    page.wait_for_url(re.compile(r"^[^?]*/$"))
+    page.wait_for_selector("#widget-today, .widgets")

@@ -11,6 +11,12 @@ from accord.core.schedules import schedule_save, schedules_enqueue_due
 TASK = "accord.core.tasks.heartbeats_prune_task"
 
 
+@pytest.fixture(autouse=True)
+def no_seeded_schedules(db):
+    """These tests count schedules: start without the ones the apps' migrations seed."""
+    Schedule.objects.all().delete()
+
+
 @pytest.mark.django_db
 def test_due_schedule_is_enqueued_once_and_moves_to_its_next_time():
     schedule = schedule_save(

@@ -6,13 +6,15 @@ namespace and a BOM), so these tests need nothing from ../shared.
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from accord.catalog.models import Price, Product, Stock, Variant
+from accord.core.models import AuditEvent
 from accord.exchange.models import (
     ExchangeRun,
     ExternalRef,
@@ -176,6 +178,54 @@ def test_a_malformed_file_fails_its_run_and_writes_nothing(node, tmp_path, conte
     assert rows_of([Product, ExternalRef]) == before
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "windows-1251"])
+def test_a_bad_byte_at_the_end_of_a_long_file_writes_nothing(node, tmp_path, monkeypatch, encoding):
+    from accord.exchange import run_services
+
+    monkeypatch.setattr(run_services, "BATCH", 2)  # many batches would commit before the end
+    products = {f"p{n:07d}-0000-0000-0000-000000000000": f"Товар {n}" for n in range(9)}
+    text = catalog_file(tmp_path, products).read_text(encoding="utf-8")
+    text = text.replace("UTF-8", encoding).replace("Товар 8", "Товар 8 ЯЯЯ").lstrip("\ufeff")
+    codec = "cp1251" if encoding == "windows-1251" else encoding
+    bad = b"\x98" if encoding == "windows-1251" else b"\xff\xfe"  # no character in either
+    path = tmp_path / "broken.xml"
+    path.write_bytes(text.encode(codec).replace("ЯЯЯ".encode(codec), bad))
+    before = rows_of([Product, ExternalRef, AuditEvent])
+    run = load(node, path)
+    assert run.status == RunStatus.FAILED
+    assert run.errors.get(kind="file").message
+    assert "line" in run.error
+    assert rows_of([Product, ExternalRef, AuditEvent]) == before
+
+
+def test_a_file_that_breaks_while_it_is_applied_fails_its_run(node, tmp_path, monkeypatch):
+    """The checking pass saw a good file; the reader then meets a broken one (changed on
+    disk): the error reaches the run from the reading thread."""
+    from accord.exchange import run_services
+
+    good = catalog_file(tmp_path, {P1: "Насос А", P2: "Насос Б"})
+    checked = run_services._check(good)
+    monkeypatch.setattr(run_services, "_check", lambda path: checked)
+    broken = tmp_path / "broken.xml"
+    broken.write_bytes(good.read_bytes()[:-40])
+    run = load(node, broken)
+    assert run.status == RunStatus.FAILED
+    assert "Malformed XML" in run.error
+    assert not [t for t in threading.enumerate() if t.name == "exchange-read-ahead"]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="a page cache of SQLite")
+def test_a_run_gives_back_the_connections_page_cache(node, tmp_path):
+    def cache_size() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return int(cursor.fetchone()[0])
+
+    before = cache_size()
+    assert load(node, catalog_file(tmp_path, {P1: "Насос А"})).status == RunStatus.DONE
+    assert cache_size() == before
+
+
 def test_a_bad_record_is_reported_and_the_others_load(node, tmp_path):
     long_name = "Я" * 300  # longer than a product name may be
     run = load(node, catalog_file(tmp_path, {P1: "Насос А", P2: long_name}))
@@ -216,6 +266,7 @@ def test_a_resumed_run_skips_committed_batches_and_ends_in_the_same_state(
     monkeypatch.setattr(run_services.Applier, "apply", dying_apply)
     with pytest.raises(KeyboardInterrupt):
         run_process(run.pk)
+    assert not [t for t in threading.enumerate() if t.name == "exchange-read-ahead"]
     run.refresh_from_db()
     assert run.status == RunStatus.RUNNING
     assert run.position == 4  # 2 batches committed: the group and 3 products
@@ -240,6 +291,30 @@ def test_full_package_deactivates_missing_products_when_the_node_says_so(node, t
     assert partial.status == RunStatus.DONE
     assert full_pass_finish(node) == 0
     assert Product.objects.get(name="Насос А").is_active  # a changes-only file retires nothing
+
+
+def test_a_pass_begun_while_the_node_kept_missing_objects_retires_nothing(node, tmp_path):
+    def load_in(session, path: Path) -> None:
+        with transaction.atomic():
+            run = run_create(
+                node=node, path=path, filename=path.name, source=RunSource.HTTP, session=session
+            )
+        run_process(run.pk)
+
+    first = session_open(node, "catalog")
+    load_in(first, catalog_file(tmp_path, {P1: "Насос А", P2: "Насос Б"}))
+    node.missing_policy = MissingPolicy.DEACTIVATE  # changed in the middle of 1C's pass
+    node.save()
+    load_in(first, catalog_file(tmp_path, {P3: "Насос В"}, name="import0_2.xml"))
+    assert full_pass_finish(node) == 0
+    assert Product.objects.filter(is_active=True).count() == 3
+    second = session_open(node, "catalog")  # the next pass marks what it is sent
+    load_in(second, catalog_file(tmp_path, {P1: "Насос А"}))
+    load_in(second, catalog_file(tmp_path, {P3: "Насос В"}, name="import0_2.xml"))
+    assert full_pass_finish(node) == 1
+    assert list(Product.objects.filter(is_active=False).values_list("name", flat=True)) == [
+        "Насос Б"
+    ]
 
 
 def order_status_file(

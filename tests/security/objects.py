@@ -19,12 +19,18 @@ from tests.factories import (
     UserFactory,
     VariantFactory,
     WarehouseFactory,
+    assignment_for,
+    claim_for,
+    interaction_for,
     invoice_draft,
     issued_invoice,
     order_for,
     own_company,
     payment_for,
+    process_for,
+    process_template,
     quote_for,
+    reminder_for,
     sales_pipeline,
     shipment_for,
 )
@@ -52,7 +58,38 @@ def _token(owner: Any) -> Any:
     return token
 
 
+def _exchange_node(owner: Any) -> Any:
+    from accord.exchange.node_services import node_add_or_update
+
+    node, _created = node_add_or_update(
+        name=f"УТ {next(_numbers)}", login=f"ut{next(_numbers)}", password="ut-password-1"
+    )
+    return node
+
+
+def _exchange_ref(owner: Any) -> Any:
+    from accord.exchange.models import ExternalRef, RefKind
+
+    price_type = PriceTypeFactory()
+    return ExternalRef.objects.create(
+        node=_exchange_node(owner), kind=RefKind.PRICE_TYPE,
+        external_id=f"pt-{next(_numbers)}", object_id=price_type.pk,
+    )  # fmt: skip
+
+
+def _exchange_run(owner: Any) -> Any:
+    from accord.exchange.models import ExchangeRun, RunSource
+
+    return ExchangeRun.objects.create(
+        node=_exchange_node(owner), source=RunSource.UPLOAD, filename="import.xml",
+        path="/nonexistent/import.xml",
+    )  # fmt: skip
+
+
 MAKERS: dict[str, Callable[[Any], Any]] = {
+    "exchange_node": _exchange_node,
+    "exchange_ref": _exchange_ref,
+    "exchange_run": _exchange_run,
     "counterparty": lambda owner: CounterpartyFactory(responsible=owner),
     "contact_person": lambda owner: ContactPersonFactory(
         counterparty=CounterpartyFactory(responsible=owner)
@@ -77,4 +114,10 @@ MAKERS: dict[str, Callable[[Any], Any]] = {
     "variant": lambda owner: VariantFactory(),
     "price_type": lambda owner: PriceTypeFactory(),
     "warehouse": lambda owner: WarehouseFactory(),
+    "claim": lambda owner: claim_for(owner),
+    "interaction": lambda owner: interaction_for(owner),
+    "assignment": lambda owner: assignment_for(owner, performers=[owner]),
+    "reminder": lambda owner: reminder_for(owner),
+    "process": lambda owner: process_for(owner),
+    "process_template": lambda owner: process_template(),
 }

@@ -66,6 +66,7 @@ PIPELINES = "pipelines and stages are company-wide; the deals shown go through v
 SIGN_IN = "a step of the requester's own sign-in"
 ACCOUNT = "the requester's own account"
 BILLING = "own companies (the issuers of invoices) are company-wide reference data"
+PROCESSES = "process templates are company-wide configuration, read by whoever may start one"
 ONEC = "1C's exchange protocol: HTTP Basic at checkauth, then its own cookie and sessid"
 
 WEB: dict[str, Rule] = {
@@ -74,7 +75,27 @@ WEB: dict[str, Rule] = {
     "exchange:onec": Machine(ONEC),
     "exchange:onec_no_slash": Machine(ONEC),
     "exchange:onec_bitrix": Machine(ONEC),
-    "web:home": Public("redirects to the counterparty list"),
+    "web:home": Collection(),
+    "web:start_page_layout": Shared("the requester's own start page layout"),
+    "web:interaction_list": Collection(),
+    "web:interaction_create": Collection(),
+    "web:interaction_edit": Owned("interaction"),
+    "web:interaction_complete": Owned("interaction"),
+    "web:interaction_cancel": Owned("interaction"),
+    "web:counterparty_timeline": Owned("counterparty"),
+    "web:assignment_list": Collection(),
+    "web:assignment_create": Collection(),
+    "web:assignment_card": Owned("assignment"),
+    "web:assignment_edit": Owned("assignment"),
+    "web:assignment_move": Owned("assignment", "pk", {"status": "cancelled"}),
+    "web:assignment_note": Owned("assignment", "pk", {"text": "Taken over"}),
+    "web:reminder_list": Collection(),
+    "web:reminder_create": Collection(),
+    "web:reminder_edit": Owned("reminder"),
+    "web:reminder_snooze": Owned("reminder", "pk", {"delay": "1d"}),
+    "web:reminder_dismiss": Owned("reminder"),
+    "web:bell": Shared("the requester's own notifications"),
+    "web:notifications_read": Shared("the requester's own notifications"),
     "web:login": Public("the sign-in form"),
     "web:login_code": Public(SIGN_IN),
     "web:login_enrol": Public(SIGN_IN),
@@ -205,16 +226,38 @@ WEB: dict[str, Rule] = {
     "web:settings_own_companies": Admin(),
     "web:settings_own_company_new": Admin(),
     "web:settings_own_company_edit": Admin("own_company", "pk"),
-    # Settings -> Exchange with 1C (accord/web/views/exchange.py); a fixed id: the manager is
-    # refused before any lookup
+    # Settings -> Exchange with 1C (accord/web/views/exchange.py): a real node, link and run,
+    # so a refused write is seen to change nothing
     "web:settings_exchange": Admin(),
     "web:settings_exchange_node_new": Admin(),
-    "web:settings_exchange_node": Admin(param="pk", value="1"),
-    "web:settings_exchange_node_edit": Admin(param="pk", value="1"),
-    "web:settings_exchange_node_delete": Admin(param="pk", value="1"),
-    "web:settings_exchange_upload": Admin(param="pk", value="1"),
-    "web:settings_exchange_ref_repoint": Admin(param="pk", value="1"),
-    "web:settings_exchange_run": Admin(param="pk", value="1"),
+    "web:settings_exchange_node": Admin("exchange_node", "pk"),
+    "web:settings_exchange_node_edit": Admin("exchange_node", "pk"),
+    "web:settings_exchange_node_delete": Admin("exchange_node", "pk"),
+    "web:settings_exchange_upload": Admin("exchange_node", "pk"),
+    "web:settings_exchange_ref_repoint": Admin("exchange_ref", "pk"),
+    "web:settings_exchange_run": Admin("exchange_run", "pk"),
+    # Claims (Owned by their responsible manager); the form's links and the control report
+    # go through visible_to
+    "web:claim_list": Collection(),
+    "web:claim_create": Collection(),
+    "web:claim_form_links": Collection(),
+    "web:claim_control": Collection(),
+    "web:claim_card": Owned("claim"),
+    "web:claim_edit": Owned("claim"),
+    "web:claim_move": Owned("claim"),
+    "web:claim_delete": Owned("claim"),
+    "web:claim_history": Owned("claim"),
+    # Business processes (Owned: visible to their starter and the holders of their steps);
+    # an object's block and "Start a process" act on a deal by default (`?kind=`).
+    "web:process_list": Collection(),
+    "web:process_card": Owned("process"),
+    "web:process_cancel": Owned("process"),
+    "web:process_block": Owned("deal"),
+    "web:process_start": Owned("deal"),
+    "web:process_template_list": Admin(),
+    "web:process_template_new": Admin(),
+    "web:process_template_edit": Admin("process_template", "pk"),
+    "web:process_template_delete": Admin("process_template", "pk"),
 }
 
 # A document line for the create operations (the product id need not exist: refused alike).
@@ -300,4 +343,59 @@ API: dict[str, Rule] = {
     "GET /api/v1/receivables": Collection(),
     "POST /api/v1/orders/{id}/invoice": Owned("order", "id"),
     "GET /api/v1/own-companies": Shared(BILLING),
+    "GET /api/v1/claims": Collection(),
+    "GET /api/v1/claims/control": Collection(),
+    "POST /api/v1/claims": Owned("counterparty", None, {"counterparty_id": "@id", "subject": "X"}),
+    "GET /api/v1/claims/{id}": Owned("claim", "id"),
+    "PATCH /api/v1/claims/{id}": Owned("claim", "id", {"subject": "Taken over"}),
+    "DELETE /api/v1/claims/{id}": Owned("claim", "id"),
+    "POST /api/v1/claims/{id}/move": Owned(
+        "claim", "id", {"status": "rejected", "resolution": "Taken over"}
+    ),
+    # Activities: interactions, assignments (author and performers), reminders (their owner's)
+    "GET /api/v1/interactions": Collection(),
+    "POST /api/v1/interactions": Owned(
+        "counterparty", None, {"counterparty_id": "@id", "kind": "call"}
+    ),
+    "GET /api/v1/interactions/{id}": Owned("interaction", "id"),
+    "PATCH /api/v1/interactions/{id}": Owned("interaction", "id", {"subject": "Taken over"}),
+    "DELETE /api/v1/interactions/{id}": Owned("interaction", "id"),
+    "POST /api/v1/interactions/{id}/complete": Owned(
+        "interaction", "id", {"outcome": "Taken over", "follow_up": {"starts_at": "2030-01-01"}}
+    ),
+    "POST /api/v1/interactions/{id}/cancel": Owned("interaction", "id"),
+    "GET /api/v1/assignments": Collection(),
+    "POST /api/v1/assignments": Owned(
+        "counterparty", None, {"counterparty_id": "@id", "subject": "X", "performer_ids": [1]}
+    ),
+    "GET /api/v1/assignments/{id}": Owned("assignment", "id"),
+    "PATCH /api/v1/assignments/{id}": Owned("assignment", "id", {"subject": "Taken over"}),
+    "POST /api/v1/assignments/{id}/move": Owned("assignment", "id", {"status": "cancelled"}),
+    "POST /api/v1/assignments/{id}/notes": Owned("assignment", "id", {"text": "Taken over"}),
+    "GET /api/v1/reminders": Collection(),
+    "POST /api/v1/reminders": Owned(
+        "counterparty",
+        None,
+        {"counterparty_id": "@id", "subject": "X", "starts_at": "2030-01-01T09:00:00+03:00"},
+    ),
+    "GET /api/v1/reminders/{id}": Owned("reminder", "id"),
+    "PATCH /api/v1/reminders/{id}": Owned("reminder", "id", {"subject": "Taken over"}),
+    "DELETE /api/v1/reminders/{id}": Owned("reminder", "id"),
+    "POST /api/v1/reminders/{id}/snooze": Owned("reminder", "id", {"delay": "1d"}),
+    "POST /api/v1/reminders/{id}/dismiss": Owned("reminder", "id"),
+    "GET /api/v1/notifications": Shared("the requester's own notifications"),
+    "POST /api/v1/notifications/read": Shared("marks only the requester's own notifications"),
+    "GET /api/v1/counterparties/{id}/timeline": Owned("counterparty", "id"),
+    # Business processes; templates are read by whoever may start a process
+    "GET /api/v1/processes": Collection(),
+    "POST /api/v1/processes": Owned(
+        "deal", None, {"template_id": 1, "object_kind": "deal", "object_id": "@id"}
+    ),
+    "GET /api/v1/processes/{id}": Owned("process", "id"),
+    "POST /api/v1/processes/{id}/cancel": Owned("process", "id", {"reason": "Taken over"}),
+    "GET /api/v1/process-templates": Collection(),
+    "POST /api/v1/process-templates": Admin(),
+    "GET /api/v1/process-templates/{id}": Shared(PROCESSES, "process_template", "id"),
+    "PATCH /api/v1/process-templates/{id}": Admin("process_template", "id"),
+    "DELETE /api/v1/process-templates/{id}": Admin("process_template", "id"),
 }

@@ -239,7 +239,7 @@ def test_run_page_shows_counts_and_errors(admin_client, node):
     assert rows == {"product": [3, 2, 0, 0, 0, 1], "group": [2, 0, 0, 0, 0, 0]}
     assert "p-9" in html
     assert "No name." in html
-    assert "hx-trigger" not in html  # a finished run is not polled
+    assert 'hx-trigger="every' not in html  # a finished run is not polled
 
 
 def test_run_page_polls_while_the_run_works(admin_client, node, htmx):
@@ -460,3 +460,24 @@ def test_products_cannot_be_repointed(admin_client, node):
     )
 
     assert answer.status_code == 404
+
+
+def test_card_pages_the_runs_and_filters_them_by_status(admin_client, node):
+    for n in range(55):
+        a_run(node, status="failed" if n % 11 == 0 else "done")
+    url = reverse("web:settings_exchange_node", args=[node.pk])
+
+    first = admin_client.get(url)
+    cursor = first.context["runs_page"].next_cursor
+    second = admin_client.get(url, {"cursor": cursor})
+    failed = admin_client.get(url, {"status": "failed"})
+    stale = admin_client.get(url, {"cursor": "not-a-cursor"})
+
+    assert len(first.context["runs"]) == 50
+    assert len(second.context["runs"]) == 5
+    shown = {r.pk for r, _p in first.context["runs"]} | {r.pk for r, _p in second.context["runs"]}
+    assert len(shown) == 55
+    assert {r.status for r, _p in failed.context["runs"]} == {"failed"}
+    assert len(failed.context["runs"]) == 5
+    assert stale.status_code == 200
+    assert len(stale.context["runs"]) == 50

@@ -86,7 +86,15 @@ ICONS: dict[str, str] = {
     ),
     "list": '<path d="M9 6h11M9 12h11M9 18h11"/><circle cx="4.5" cy="6" r=".9"/>'
     '<circle cx="4.5" cy="12" r=".9"/><circle cx="4.5" cy="18" r=".9"/>',
+    "bell": '<path d="M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15z"/><path d="M10 20.5a2 2 0 0 0 4 0"/>',
+    "home": '<path d="m3.5 11 8.5-7 8.5 7"/><path d="M5.5 9.5V20h13V9.5"/><path d="M10 20v-5.5h4V20"/>',
+    "task": '<rect x="4" y="4" width="16" height="16" rx="2.5"/><path d="m8.5 12 2.5 2.5 4.5-5"/>',
+    "flag": '<path d="M5 21V4.5"/><path d="M5 4.5h11l-2 4 2 4H5"/>',
 }
+
+# The icon of each interaction kind.
+KIND_ICONS = {"call": "phone", "meeting": "users", "letter": "mail", "email": "mail",
+              "note": "note", "sms": "message"}  # fmt: skip
 
 
 @register.simple_tag
@@ -103,6 +111,12 @@ def icon(name: str, size: int = 16, css: str = "") -> SafeString:
         size,
         mark_safe(body),  # noqa: S308 - constant markup from ICONS above
     )
+
+
+@register.simple_tag
+def kind_icon(kind: str, size: int = 14) -> SafeString:
+    """The icon of an interaction kind (`call`, `meeting`, ...)."""
+    return icon(KIND_ICONS.get(kind, "note"), size)
 
 
 @register.simple_tag

@@ -9,19 +9,22 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.handlers.exception import response_for_exception
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
 from accord.core.audit import AccessRefusedError, log_refusal
-from accord.core.errors import NotFoundError, PermissionDeniedError
+from accord.core.errors import DomainError, NotFoundError, PermissionDeniedError
 from accord.directory import selectors
 from accord.directory.models import ContactPerson, Counterparty
 from accord.users.access import can
+from accord.web.forms.errors import MESSAGES
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
@@ -50,6 +53,38 @@ def go(request: HttpRequest, url: str) -> HttpResponse:
     if is_fragment(request):
         return HttpResponseClientRedirect(url)
     return redirect(url)
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """The `next` address the request asks to go back to, if it is on this site; else
+    `fallback` (an address from a form must never send people elsewhere)."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
+        return wanted
+    return fallback
+
+
+def error_detail(exc: DomainError) -> str:
+    """What to tell a person of a refused action: its first field message, else its own."""
+    for field_messages in exc.fields.values():
+        return str(field_messages[0])
+    return str(MESSAGES.get(exc.code, exc.message))
+
+
+def act(request: HttpRequest, call: Callable[[], Any], *, done: str, back: str) -> HttpResponse:
+    """Run the service call of a card's button, say how it went and go to `back`.
+
+    A refusal for lack of permission is not a message: it propagates as the 403 it is.
+    """
+    try:
+        call()
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        messages.error(request, error_detail(exc))
+    else:
+        messages.success(request, done)
+    return go(request, back)
 
 
 def counterparty_or_404(request: AuthedRequest, pk: int) -> Counterparty:

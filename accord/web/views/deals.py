@@ -17,7 +17,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,8 +26,15 @@ from accord.sales import selectors, services
 from accord.sales.models import DEAL, Deal, Pipeline
 from accord.users.access import can
 from accord.web.forms.deals import DealFilterForm, DealForm, DealMoveForm
-from accord.web.forms.errors import MESSAGES, DomainForm, attempt, submit
-from accord.web.views.base import AuthedRequest, counterparty_or_404, go, is_fragment
+from accord.web.forms.errors import DomainForm, attempt, submit
+from accord.web.views.base import (
+    AuthedRequest,
+    counterparty_or_404,
+    error_detail,
+    go,
+    is_fragment,
+    safe_next,
+)
 
 BOARD = "deals/board.html"
 COLUMN = "deals/partials/column.html"
@@ -131,19 +137,6 @@ def deal_column(request: AuthedRequest, stage_pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- move
 
 
-def _error_detail(exc: DomainError) -> str:
-    for field_messages in exc.fields.values():
-        return str(field_messages[0])
-    return str(MESSAGES.get(exc.code, exc.message))
-
-
-def _back(request: AuthedRequest, deal: Deal) -> str:
-    wanted = request.POST.get("next", "")
-    if wanted and url_has_allowed_host_and_scheme(wanted, {request.get_host()}):
-        return wanted
-    return reverse("web:deal_card", args=[deal.pk])
-
-
 @login_required
 @require_POST
 def deal_move(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -157,16 +150,16 @@ def deal_move(request: AuthedRequest, pk: int) -> HttpResponse:
             lost_reason=request.POST.get("lost_reason_id") or None)  # fmt: skip
     except DomainError as exc:
         if board:
-            body = {"code": exc.code, "detail": _error_detail(exc), "fields": exc.fields}
+            body = {"code": exc.code, "detail": error_detail(exc), "fields": exc.fields}
             return JsonResponse(body, status=exc.status)
-        messages.error(request, _error_detail(exc))
-        return go(request, _back(request, deal))
+        messages.error(request, error_detail(exc))
+        return go(request, safe_next(request, reverse("web:deal_card", args=[deal.pk])))
     if board:
         return render(
             request, MOVED, column_context(request, request.POST, [from_stage, deal.stage_id])
         )
     messages.success(request, _("The deal moved to “%(stage)s”.") % {"stage": deal.stage.name})
-    return go(request, _back(request, deal))
+    return go(request, safe_next(request, reverse("web:deal_card", args=[deal.pk])))
 
 
 # ---------------------------------------------------------------- list

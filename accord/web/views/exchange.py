@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.core.errors import ValidationFailedError
+from accord.core.pagination import InvalidCursorError
 from accord.exchange import node_services, ref_services, selectors, upload_services
 from accord.exchange.models import ExchangeNode, RunStatus
 from accord.exchange.node_services import ADMIN_EXCHANGE
@@ -53,12 +54,21 @@ def card_context(
     mappings = selectors.node_mappings(node)
     choices = {kind: selectors.mapping_choices(kind) for kind in mappings}
     rows = [(row, choices[kind]) for kind, kind_rows in mappings.items() for row in kind_rows]
-    runs = selectors.runs_list(viewer=request.user, node=node)
+    status = request.GET.get("status", "")
+    try:
+        runs = selectors.runs_list(
+            viewer=request.user, node=node, status=status, cursor=request.GET.get("cursor")
+        )
+    except InvalidCursorError:  # a stale or forged page link: the first page
+        runs = selectors.runs_list(viewer=request.user, node=node, status=status)
     return {
         "node": node,
         "summary": selectors.node_summary(node),
         "mappings": rows,
         "runs": [(r, selectors.package_label(r.package)) for r in runs.items],
+        "runs_page": runs,
+        "run_status": status,
+        "run_statuses": RunStatus.choices,
         "status_rows": selectors.status_map_rows(node),
         "upload": upload or UploadForm(),
         "endpoint": request.build_absolute_uri(reverse(ENDPOINT)),

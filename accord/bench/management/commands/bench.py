@@ -2,6 +2,7 @@
 
 accord bench web [--runs N] [--user LOGIN] [--seed N]
 accord bench exchange [--products N] [--seed N]   (writes N products: use a scratch database)
+accord bench timeline [--events N] [--runs N]     (writes a client with N events: scratch database)
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from accord.bench import exchange, web
+from accord.bench import exchange, timeline, web
 from accord.directory.models import Counterparty
 
 
@@ -20,7 +21,10 @@ class Command(BaseCommand):
     help = "Measure Accord's pages and API on the demo data (see ../shared/docs/targets.md)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", choices=["web", "exchange"], help="which benchmark to run")
+        parser.add_argument(
+            "name", choices=["web", "exchange", "timeline"], help="which benchmark to run"
+        )
+        parser.add_argument("--events", type=int, default=10_000, help="timeline: client events")
         parser.add_argument("--products", type=int, default=100_000, help="exchange: catalog size")
         parser.add_argument("--runs", type=int, default=50, help="requests per scenario")
         parser.add_argument("--user", default="admin", help="the demo user to measure as")
@@ -32,6 +36,11 @@ class Command(BaseCommand):
             return
         if options["runs"] < 1:
             raise CommandError("--runs must be at least 1.")
+        if options["name"] == "timeline":
+            self.bench_timeline(
+                events=options["events"], runs=options["runs"], seed=options["seed"]
+            )
+            return
         try:
             timings = web.run(runs=options["runs"], seed=options["seed"], username=options["user"])
         except web.NoDataError as exc:
@@ -87,4 +96,30 @@ class Command(BaseCommand):
                 for s in steps
             },
         }  # fmt: skip
+        self.stdout.write(json.dumps(summary, ensure_ascii=False))
+
+    def bench_timeline(self, *, events: int, runs: int, seed: int) -> None:
+        if events < 1:
+            raise CommandError("--events must be at least 1.")
+        try:
+            cp, timings = timeline.run(events=events, runs=runs, seed=seed)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(
+            f"bench timeline: {connection.vendor}, one client with {events:,} events "
+            f"(#{cp.pk}), as a manager, {runs} runs per scenario (in-process, no network)"
+        )
+        self.stdout.write(
+            f"{'scenario':<30} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8}"
+        )
+        for t in timings:
+            self.stdout.write(
+                f"{t.name:<30} {t.p50_ms:>8.1f} {t.p95_ms:>8.1f} {t.max_ms:>8.1f} {t.queries:>8}"
+            )
+        summary = {
+            "bench": "timeline",
+            "database": connection.vendor,
+            "events": events,
+            "results": {t.name: t.as_dict() for t in timings},
+        }
         self.stdout.write(json.dumps(summary, ensure_ascii=False))

@@ -55,6 +55,30 @@ def children(element: Element) -> Children:
     return found
 
 
+def firsts(element: Element) -> dict[str, Element]:
+    """Each local name among the children -> the first child of that name (what `child_text`
+    reads), for elements whose repeated children do not matter: cheaper than `children`."""
+    found: dict[str, Element] = {}
+    cached = _LOCAL_NAMES.get
+    for child in element:
+        tag = child.tag
+        name = cached(tag)
+        if name is None:
+            name = local_name(tag)
+        if name not in found:
+            found[name] = child
+    return found
+
+
+def first_text(found: dict[str, Element], name: str) -> str:
+    """`child_text` over `firsts`."""
+    element = found.get(name)
+    if element is None:
+        return ""
+    value = element.text
+    return value.strip() if value else ""
+
+
 def text(element: Element | None) -> str:
     """The element's own text, stripped; "" when absent or empty."""
     if element is None:
@@ -118,6 +142,8 @@ def pairs(kids: Children, container: str, item: str, key: str, value: str) -> li
 
 def marked_deleted(kids: Children, element: Element) -> bool:
     """ПометкаУдаления = true (2.09+), or the older `Статус="Удален"` attribute."""
-    if is_true(child_text_or_none(kids, "ПометкаУдаления")):
+    bucket = kids.get("ПометкаУдаления")
+    if bucket and is_true(text(bucket[0])):
         return True
-    return (element.get("Статус") or "").strip().casefold() == "удален"
+    status = element.get("Статус")
+    return status is not None and status.strip().casefold() == "удален"

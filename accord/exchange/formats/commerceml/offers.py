@@ -19,6 +19,8 @@ from accord.exchange.formats.commerceml.elements import (
     child_text_or_none,
     children,
     first,
+    first_text,
+    firsts,
     items,
     local_name,
     marked_deleted,
@@ -29,24 +31,28 @@ from accord.exchange.formats.records import OfferRecord, PriceRecord, StockRecor
 
 
 def _prices(kids: Children) -> tuple[PriceRecord, ...] | None:
-    if "Цены" not in kids:
+    boxes = kids.get("Цены")
+    if boxes is None:
         return None
     found: list[PriceRecord] = []
-    for price in items(kids, "Цены", "Цена"):
-        sub = children(price)
-        value = parse_decimal(child_text(sub, "ЦенаЗаЕдиницу"))
-        type_id = child_text(sub, "ИдТипаЦены")
-        if value is None or not type_id:
-            continue  # a price without its value or type says nothing we can keep
-        found.append(
-            PriceRecord(
-                price_type_id=type_id,
-                value=value,
-                currency=child_text(sub, "Валюта"),
-                unit=child_text(sub, "Единица"),
-                coefficient=parse_decimal(child_text(sub, "Коэффициент")),
+    for box in boxes:
+        for price in box:
+            if local_name(price.tag) != "Цена":
+                continue
+            sub = firsts(price)
+            value = parse_decimal(first_text(sub, "ЦенаЗаЕдиницу"))
+            type_id = first_text(sub, "ИдТипаЦены")
+            if value is None or not type_id:
+                continue  # a price without its value or type says nothing we can keep
+            found.append(
+                PriceRecord(
+                    price_type_id=type_id,
+                    value=value,
+                    currency=first_text(sub, "Валюта"),
+                    unit=first_text(sub, "Единица"),
+                    coefficient=parse_decimal(first_text(sub, "Коэффициент")),
+                )
             )
-        )
     return tuple(found)
 
 
@@ -75,7 +81,7 @@ def _element_stock(element: Element) -> StockRecord | None:
 
 def _stock(kids: Children) -> tuple[tuple[StockRecord, ...] | None, Decimal | None]:
     """Stock per warehouse (None when the offer carries none) and a total from `Остаток`."""
-    if not ({"Склад", "Склады", "Остатки"} & kids.keys()):
+    if "Склад" not in kids and "Склады" not in kids and "Остатки" not in kids:
         return None, None
     attributed: list[Element] = list(kids.get("Склад", ()))
     for element in kids.get("Склады", ()):
@@ -83,11 +89,12 @@ def _stock(kids: Children) -> tuple[tuple[StockRecord, ...] | None, Decimal | No
         attributed.extend(inner for inner in element if local_name(inner.tag) == "Склад")
     found = [stock for stock in map(_attribute_stock, attributed) if stock is not None]
     total: Decimal | None = None
-    for rest in items(kids, "Остатки", "Остаток"):
-        sub = children(rest)
-        found.extend(filter(None, map(_element_stock, sub.get("Склад", ()))))
-        if "Склад" not in sub:  # CML 3.1: a rest without a warehouse is the total
-            total = parse_decimal(child_text(sub, "Количество"))
+    if "Остатки" in kids:
+        for rest in items(kids, "Остатки", "Остаток"):
+            sub = children(rest)
+            found.extend(filter(None, map(_element_stock, sub.get("Склад", ()))))
+            if "Склад" not in sub:  # CML 3.1: a rest without a warehouse is the total
+                total = parse_decimal(child_text(sub, "Количество"))
     return tuple(found), total
 
 
@@ -105,7 +112,7 @@ def offer_record(element: Element) -> OfferRecord:
     stock, rest_total = _stock(kids)
     quantity_text = child_text_or_none(kids, "Количество")
     quantity = parse_decimal(quantity_text) if quantity_text is not None else rest_total
-    unit = base_unit(first(kids, "БазоваяЕдиница"))
+    unit = base_unit(first(kids, "БазоваяЕдиница")) if "БазоваяЕдиница" in kids else None
     unit_code = child_text(kids, "КодЕдиницыИзмерения")
     if unit is None and unit_code:
         unit = UnitRecord(code=unit_code, short_name="")
@@ -118,9 +125,15 @@ def offer_record(element: Element) -> OfferRecord:
         prices=_prices(kids),
         quantity=quantity,
         stock_by_warehouse=stock,
-        characteristics=tuple(
-            pairs(kids, "ХарактеристикиТовара", "ХарактеристикаТовара", "Наименование", "Значение")
+        characteristics=_pairs_if(
+            kids, "ХарактеристикиТовара", "ХарактеристикаТовара", "Наименование"
         ),
-        properties=tuple(pairs(kids, "ЗначенияСвойств", "ЗначенияСвойства", "Ид", "Значение")),
+        properties=_pairs_if(kids, "ЗначенияСвойств", "ЗначенияСвойства", "Ид"),
         deleted=marked_deleted(kids, element),
     )
+
+
+def _pairs_if(kids: Children, container: str, item: str, key: str) -> tuple[tuple[str, str], ...]:
+    if container not in kids:
+        return ()
+    return tuple(pairs(kids, container, item, key, "Значение"))

@@ -9,13 +9,17 @@ The package kind comes from content. The first root child among Каталог, 
 Классификатор is a catalog. Because a classifier may precede what decides the kind (an
 offers file starting with Классификатор), its records are held back until the header is
 known; a classifier is small next to the products and offers that follow it.
+
+`scan_package` walks a file the same way without building its products, offers and
+documents: the run's checking pass, which must see every error of the file (malformed XML,
+encoding, structure) before anything is written, at a third of the cost of reading it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO
+from typing import IO, Any
 
 from accord.exchange.formats.commerceml.catalog import (
     group_tree,
@@ -35,11 +39,22 @@ from accord.exchange.formats.records import PackageHeader, PackageKind, Record
 
 ROOT = "КоммерческаяИнформация"
 
-Builder = Callable[[Element], Iterable[Record]]
+Builder = Callable[[Element], Iterable[Any]]
+
+_SINGLE: set[Builder] = set()
+"""Builders that answer exactly one record per element: a scan counts them unbuilt."""
 
 
 def _one(build: Callable[[Element], Record]) -> Builder:
-    return lambda element: (build(element),)
+    def builder(element: Element) -> tuple[Record]:
+        return (build(element),)
+
+    _SINGLE.add(builder)
+    return builder
+
+
+def _unbuilt(element: Element) -> tuple[None]:
+    return (None,)
 
 
 def _unit(element: Element) -> Iterable[Record]:
@@ -68,6 +83,12 @@ _RECORDS: dict[tuple[str, ...], Builder] = {
     ("Документ",): _DOCUMENT,
     ("Контейнер", "Документ"): _DOCUMENT,
     ("Контрагенты", "Контрагент"): _one(counterparty_record),
+}
+
+# Builders never raise FormatError (a bad value only empties itself), so a scan that skips
+# the one-record builders finds every error a full read finds.
+_SCAN: dict[tuple[str, ...], Builder] = {
+    path: _unbuilt if build in _SINGLE else build for path, build in _RECORDS.items()
 }
 
 _KINDS = {
@@ -105,11 +126,26 @@ def read_package(source: Source) -> Iterator[Record]:
     line entry).
     """
     with open_source(source) as stream:
-        yield from _PackageReader(stream).records()
+        yield from _PackageReader(stream, _RECORDS).records()
+
+
+def scan_package(source: Source) -> tuple[PackageHeader, int]:
+    """The header of a file and how many records `read_package` would yield after it.
+
+    Reads the whole file and raises the same FormatError `read_package` would, but builds
+    only the header and the classifier's records.
+    """
+    with open_source(source) as stream:
+        records = _PackageReader(stream, _SCAN).records()
+        header = next(records, None)
+        if not isinstance(header, PackageHeader):  # pragma: no cover - a file has a header
+            raise FormatError("The file holds no CommerceML package")
+        return header, sum(1 for _record in records)
 
 
 class _PackageReader:
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: IO[bytes], builders: dict[tuple[str, ...], Builder]) -> None:
+        self._builders = builders
         self._events = EventStream(stream, root=ROOT, tags=_TAGS)
         self._kind: PackageKind | None = None
         self._main: Element | None = None  # the root child that decided the kind
@@ -121,13 +157,13 @@ class _PackageReader:
         self._classifier_seen = False
         self._catalog_id = ""
         self._classifier_id = ""
-        self._pending: list[Record] | None = []  # None once the header is out
+        self._pending: list[Any] | None = []  # None once the header is out
         self._parent: Element | None = None  # parent of the latest element that started
         self._parent_path: list[str] = []
         self._parent_source: Element | None = None
         self._source: Element | None = None  # root child holding the current record
 
-    def records(self) -> Iterator[Record]:
+    def records(self) -> Iterator[Any]:
         events = self._events
         record: Element | None = None  # the object being read; events inside it are skipped
         build: Builder | None = None
@@ -183,7 +219,7 @@ class _PackageReader:
         if len(path) <= 2:
             self._start(element, path)
         self._source = self._parent_source if len(path) > 2 else element
-        return _RECORDS.get(tuple(path[1:]))
+        return self._builders.get(tuple(path[1:]))
 
     def _start(self, element: Element, path: list[str]) -> None:
         if len(path) == 1:
@@ -215,7 +251,7 @@ class _PackageReader:
             element.get(_ONLY_CHANGES)
         )
 
-    def _end_root_child(self, element: Element) -> Iterator[Record]:
+    def _end_root_child(self, element: Element) -> Iterator[Any]:
         if local_name(element.tag) == "Классификатор":
             self._header_fields(element)
         if element is self._main:
@@ -245,8 +281,8 @@ class _PackageReader:
                 self._classifier_only_changes = is_true(text(element))
 
     def _emit(
-        self, records: Iterable[Record], source: Element | None, record: Element | None
-    ) -> Iterator[Record]:
+        self, records: Iterable[Any], source: Element | None, record: Element | None
+    ) -> Iterator[Any]:
         """Hold records back until the header is known; then pass them through.
 
         `source` is the root child the records come from, `record` the element they were
@@ -264,7 +300,7 @@ class _PackageReader:
         else:
             pending.extend(records)
 
-    def _finish(self) -> Iterator[Record]:
+    def _finish(self) -> Iterator[Any]:
         if self._pending is None:
             return
         if self._kind is None:

@@ -36,6 +36,24 @@
     }
   }
 
+  /* A copy button: the text of its target to the clipboard (or selected, where the page is
+     not in a secure context and the clipboard API is missing). */
+  function copyText(button) {
+    var source = document.querySelector(button.dataset.copyTarget);
+    if (!source) return;
+    var text = source.textContent.trim();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text);
+    } else {
+      var range = document.createRange();
+      range.selectNodeContents(source);
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+      document.execCommand("copy");
+    }
+    if (button.dataset.copied) button.textContent = button.dataset.copied;
+  }
+
   document.addEventListener("click", function (event) {
     var add = event.target.closest("[data-add-row]");
     if (add) { event.preventDefault(); addRow(add); return; }
@@ -46,6 +64,8 @@
       var form = document.querySelector(clear.dataset.clearForm);
       if (form) form.querySelectorAll("input, select").forEach(function (el) { el.value = ""; });
     }
+    var copy = event.target.closest("[data-copy-target]");
+    if (copy) { event.preventDefault(); copyText(copy); return; }
     var close = event.target.closest("[data-modal-close]");
     if (close && close.closest("dialog")) { event.preventDefault(); close.closest("dialog").close(); return; }
     document.querySelectorAll("details.menu[open]").forEach(function (menu) {
