@@ -133,6 +133,8 @@ class Counterparty(TimestampedModel):
     inn = models.CharField(_("INN"), max_length=12, blank=True, db_index=True)
     kpp = models.CharField(_("KPP"), max_length=9, blank=True)
     ogrn = models.CharField(_("OGRN"), max_length=15, blank=True)
+    # The record's code in the system it came from (an old CRM, a spreadsheet): a key for imports.
+    code = models.CharField(_("external code"), max_length=50, blank=True, db_index=True)
     legal_address = models.TextField(_("legal address"), blank=True)
     actual_address = models.TextField(_("actual address"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)

@@ -31,13 +31,14 @@ from accord.directory.models import (
 COUNTERPARTY_TEXT = {
     "name": 255,
     "full_name": 500,
+    "code": 50,
     "legal_address": 2000,
     "actual_address": 2000,
     "website": 200,
     "notes": 10000,
 }
 COUNTERPARTY_FIELDS = (
-    "kind", "name", "full_name", "inn", "kpp", "ogrn", "legal_address", "actual_address",
+    "kind", "name", "full_name", "code", "inn", "kpp", "ogrn", "legal_address", "actual_address",
     "phone", "email", "website", "responsible_id", "relation", "status", "source_id",
     "industry_id", "is_vip", "notes", "custom",
 )  # fmt: skip

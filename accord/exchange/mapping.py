@@ -42,6 +42,7 @@ from accord.catalog.models import (
 )
 from accord.catalog.services import product_group_save
 from accord.catalog.settings_services import price_type_save, unit_create, warehouse_save
+from accord.core import bulk
 from accord.core.errors import DomainError
 from accord.directory.identifiers import normalize_email, normalize_phone
 from accord.directory.models import Counterparty, CounterpartyKind
@@ -142,7 +143,7 @@ class Applier:
         if seen and self.mark_seen:
             return self._refs_seen(kind, ids)
         rows = ExternalRef.objects.filter(
-            sync.among(ExternalRef, "external_id", ids), node=self.node, kind=kind
+            bulk.among(ExternalRef, "external_id", ids), node=self.node, kind=kind
         )
         return dict(rows.values_list("external_id", "object_id"))
 
@@ -153,7 +154,7 @@ class Applier:
         column = {f.name: connection.ops.quote_name(f.column) for f in opts.concrete_fields}
         now = opts.get_field("seen_at").get_db_prep_save(timezone.now(), connection=connection)
         values: list[Any]
-        if connection.vendor == "postgresql":  # one array parameter: see sync.among
+        if connection.vendor == "postgresql":  # one array parameter: see bulk.among
             among, values = "= ANY(%s)", [list(ids)]
         else:
             among, values = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
@@ -169,7 +170,7 @@ class Applier:
 
     def link(self, kind: str, pairs: Sequence[tuple[str, int]]) -> None:
         if pairs:
-            sync.insert_rows(
+            bulk.insert_rows(
                 ExternalRef,
                 ("external_id", "object_id"),
                 pairs,

@@ -9,6 +9,7 @@ import pytest
 
 from accord.catalog import sync
 from accord.catalog.models import Price, Product, Stock, Unit
+from accord.core import bulk
 from accord.core.errors import PermissionDeniedError
 from accord.core.models import AuditEvent
 from tests.factories import PriceTypeFactory, UserFactory, WarehouseFactory
@@ -137,9 +138,9 @@ def test_among_filters_like_in_for_many_values(admin_user):
         actor=admin_user, rows=[(None, values(f"П{n}")) for n in range(30)]
     ).pks
     wanted = pks[::3]
-    found = Product.objects.filter(sync.among(Product, "id", wanted))
+    found = Product.objects.filter(bulk.among(Product, "id", wanted))
     assert sorted(found.values_list("pk", flat=True)) == sorted(wanted)
-    assert not Product.objects.filter(sync.among(Product, "id", [])).exists()
+    assert not Product.objects.filter(bulk.among(Product, "id", [])).exists()
 
 
 def test_a_vat_rate_not_given_keeps_the_products_own(admin_user):

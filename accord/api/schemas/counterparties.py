@@ -46,6 +46,7 @@ class CounterpartyIn(InSchema):
     inn: str | None = Field(None, description="10 digits (legal entity) or 12 digits.")
     kpp: str | None = None
     ogrn: str | None = None
+    code: str | None = Field(None, description="The record's code in another system.")
     legal_address: str | None = None
     actual_address: str | None = None
     phone: str | None = Field(None, description="In any format; stored as E.164.")
@@ -75,6 +76,7 @@ class CounterpartyOut(Schema):
     inn: str
     kpp: str
     ogrn: str
+    code: str
     legal_address: str = Field(description="Masked for a VIP counterparty.")
     actual_address: str = Field(description="Masked for a VIP counterparty.")
     phone: str = Field(description="E.164, or empty; masked for a VIP counterparty.")

@@ -129,6 +129,12 @@ class CounterpartyForm(DomainForm):
     ogrn = forms.CharField(
         label=_("OGRN / OGRNIP"), required=False, max_length=20, widget=_text(inputmode="numeric")
     )
+    code = forms.CharField(
+        label=_("External code"),
+        required=False,
+        max_length=50,
+        help_text=_("The code in the system the client came from, e.g. the old CRM."),
+    )
     legal_address = forms.CharField(
         label=_("Legal address"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -163,8 +169,8 @@ class CounterpartyForm(DomainForm):
 
     service_required = ("name",)
     SERVICE_FIELDS = (
-        "kind", "name", "full_name", "inn", "kpp", "ogrn", "legal_address", "actual_address",
-        "phone", "email", "website", "responsible_id", "relation", "status", "source_id",
+        "kind", "name", "full_name", "inn", "kpp", "ogrn", "code", "legal_address",
+        "actual_address", "phone", "email", "website", "responsible_id", "relation", "status", "source_id",
         "industry_id", "is_vip", "notes",
     )  # fmt: skip
 
