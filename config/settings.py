@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "accord.billing",
     "accord.activities",
     "accord.exchange",
+    "accord.dedup",
+    "accord.imports",
     "accord.web",
     "accord.api",
     "accord.demo",
@@ -136,6 +138,8 @@ ACCORD_WORKER_POLL_SECONDS = float(env_int("ACCORD_WORKER_POLL_MS", 500)) / 1000
 # included), and the most members an archive may hold (docs/exchange/commerceml.md).
 ACCORD_EXCHANGE_MAX_UPLOAD = env_int("ACCORD_EXCHANGE_MAX_UPLOAD", 4 * 1024**3)
 ACCORD_EXCHANGE_MAX_ARCHIVE_MEMBERS = env_int("ACCORD_EXCHANGE_MAX_ARCHIVE_MEMBERS", 100_000)
+# The largest spreadsheet an import accepts, in bytes.
+ACCORD_IMPORT_MAX_UPLOAD = env_int("ACCORD_IMPORT_MAX_UPLOAD", 1024**3)
 # Days the work folders of finished exchange sessions and uploads are kept.
 ACCORD_EXCHANGE_KEEP_DAYS = env_int("ACCORD_EXCHANGE_KEEP_DAYS", 7)
 # /healthz calls the worker stale when its heartbeat is older than this.

@@ -21,6 +21,8 @@ from accord.api import (
     contact_persons,
     counterparties,
     deals,
+    dedup,
+    imports,
     interactions,
     invoices,
     notifications,
@@ -76,6 +78,7 @@ api = AccordAPI(
 install_error_handlers(api)
 api.add_router("/v1/counterparties", counterparties.router)
 api.add_router("/v1/contact-persons", contact_persons.router)
+api.add_router("/v1/duplicates", dedup.router)
 api.add_router("/v1/pipelines", pipelines.router)
 api.add_router("/v1/deals", deals.router)
 api.add_router("/v1/quotes", quotes.router)
@@ -100,3 +103,5 @@ api.add_router("/v1/notifications", notifications.router)
 api.add_router("/v1/counterparties", timeline.router)  # GET /counterparties/{id}/timeline
 api.add_router("/v1/processes", processes.router)
 api.add_router("/v1/process-templates", processes.templates_router)
+api.add_router("/v1/imports", imports.router)
+api.add_router("/v1/import-profiles", imports.profiles_router)

@@ -16,12 +16,12 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from rapidfuzz import fuzz
 
+from accord.directory import similarity as sim
 from accord.directory.masking import may_search_masked
 from accord.directory.models import ContactDetail, Counterparty
 
-SIMILAR_NAME = 85  # token-sort ratio, 0-100: one typo in a seven-letter name still counts
+SIMILAR_NAME = 0.85  # `similarity.name_similarity`: one typo in a seven-letter name counts
 MAX_CANDIDATES = 200
 MAX_SHOWN = 10
 
@@ -31,6 +31,7 @@ class Duplicate:
     counterparty: Counterparty
     reasons: list[str] = field(default_factory=list)
     strong: bool = False  # same INN (+KPP): almost surely the same company
+    score: float = 0.0  # `similarity.score_pair` of the typed values and this record
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -74,12 +75,29 @@ def find_duplicates(
     if emails:
         _by_contact(visible, "email", emails, _("same e-mail"), hit, hide_vip=bool(hide_vip))
     if name_key:
-        for cp, score in _similar_names(visible, name_key):
+        for cp, score in _similar_names(visible, name_key, inn=inn):
             hit(cp, _("similar name (%(score)d%%)") % {"score": score})
-    ranked = sorted(
-        found.values(), key=lambda d: (not d.strong, -len(d.reasons), d.counterparty.name)
+    typed = sim.Record(
+        kind=sim.COMPANY, name=name_key, inn=inn, kpp=kpp, phones=tuple(phones),
+        emails=tuple(emails),
+    )  # fmt: skip
+    return _ranked(typed, list(found.values()))[:MAX_SHOWN]
+
+
+def _ranked(typed: sim.Record, found: list[Duplicate]) -> list[Duplicate]:
+    """The same INN first, then by the number of reasons and the scan's score."""
+    for dup in found:
+        dup.score = sim.score_pair(typed, _record(dup.counterparty))[0]
+    return sorted(
+        found, key=lambda d: (not d.strong, -len(d.reasons), -d.score, d.counterparty.name)
     )
-    return ranked[:MAX_SHOWN]
+
+
+def _record(cp: Counterparty) -> sim.Record:
+    return sim.Record(
+        kind=sim.COMPANY, name=cp.name_key, inn=cp.inn, kpp=cp.kpp,
+        phones=(cp.phone,) if cp.phone else (), emails=(cp.email,) if cp.email else (),
+    )  # fmt: skip
 
 
 def _by_contact(
@@ -97,12 +115,19 @@ def _by_contact(
         hit(cp, reason)
 
 
-def _similar_names(visible: Any, key: str) -> list[tuple[Counterparty, int]]:
-    # Block on the start of the two longest words, so a typo later in a word still matches.
+def _similar_names(visible: Any, key: str, *, inn: str = "") -> list[tuple[Counterparty, int]]:
+    # Block on the start of the two longest words, in both scripts, so a typo later in a
+    # word or a name typed in Latin letters still finds the stored one.
     tokens = sorted((t for t in key.split() if len(t) >= 3), key=len, reverse=True)[:2]
     condition = Q(name_key=key)
     for token in tokens:
-        condition |= Q(name_key__contains=token[:4])
+        for spelling in {token[:4], sim.to_cyrillic(token)[:4], sim.to_latin(token)[:4]}:
+            condition |= Q(name_key__contains=spelling)
     candidates = list(visible.filter(condition)[:MAX_CANDIDATES])
-    scored = [(cp, int(fuzz.token_sort_ratio(key, cp.name_key))) for cp in candidates]
-    return [(cp, s) for cp, s in sorted(scored, key=lambda x: -x[1]) if s >= SIMILAR_NAME]
+    typed_valid = sim.inn_is_valid(sim.normalize_inn(inn))
+    scored = [
+        (cp, round(sim.name_similarity(key, cp.name_key) * 100))
+        for cp in candidates
+        if not (typed_valid and cp.inn and cp.inn != inn and sim.inn_is_valid(cp.inn))
+    ]
+    return [(cp, s) for cp, s in sorted(scored, key=lambda x: -x[1]) if s >= SIMILAR_NAME * 100]

@@ -28,7 +28,9 @@ from accord.web.views import (
     staff,
     start,
 )
+from accord.web.views import dedup as dedup_views
 from accord.web.views import exchange as exchange_views
+from accord.web.views import imports as import_views
 from accord.web.views.catalog import prices as catalog_prices
 from accord.web.views.catalog import products as catalog_products
 from accord.web.views.catalog import settings as catalog_settings
@@ -148,6 +150,11 @@ urlpatterns = [
     ),
     path("counterparties/export.csv", exports.counterparty_export, name="counterparty_export"),
     path("contact-persons/export.csv", exports.contact_person_export, name="contact_person_export"),
+    # Duplicates: the review, scans, merge and "not a duplicate" (views/dedup.py)
+    path("duplicates/", dedup_views.dedup_list, name="dedup_list"),
+    path("duplicates/scan/", dedup_views.dedup_scan, name="dedup_scan"),
+    path("duplicates/<int:pk>/merge/", dedup_views.dedup_merge, name="dedup_merge"),
+    path("duplicates/<int:pk>/dismiss/", dedup_views.dedup_dismiss, name="dedup_dismiss"),
     path("settings/properties/", settings.properties, name="settings_properties"),
     path("settings/properties/new/", settings.property_new, name="settings_property_new"),
     path(
@@ -367,4 +374,24 @@ urlpatterns = [
         processes.process_template_delete,
         name="process_template_delete",
     ),
+    # ------------------------------------------------------------ imports (views/imports.py)
+    path("imports/", import_views.import_list, name="import_list"),
+    path("imports/new/", import_views.import_new, name="import_new"),
+    path("imports/profiles/", import_views.import_profiles, name="import_profiles"),
+    path(
+        "imports/profiles/<int:pk>/export.json",
+        import_views.import_profile_export,
+        name="import_profile_export",
+    ),
+    path(
+        "imports/profiles/<int:pk>/delete/",
+        import_views.import_profile_delete,
+        name="import_profile_delete",
+    ),
+    path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/mapping/", import_views.import_map, name="import_map"),
+    path("imports/<int:pk>/remap/", import_views.import_remap, name="import_remap"),
+    path("imports/<int:pk>/apply/", import_views.import_apply, name="import_apply"),
+    path("imports/<int:pk>/undo/", import_views.import_undo, name="import_undo"),
+    path("imports/<int:pk>/errors.csv", import_views.import_errors, name="import_errors"),
 ]

@@ -67,6 +67,7 @@ def test_list_item_has_every_documented_field(api, manager):
         "inn": cp.inn,
         "kpp": "",
         "ogrn": "",
+        "code": "",
         "legal_address": "",
         "actual_address": "",
         "phone": "+7 9** ***-**-67",  # a VIP: masked in every answer but a reveal

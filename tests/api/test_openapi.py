@@ -15,6 +15,10 @@ EXPECTED_PATHS = {
     "/api/v1/counterparties/{id}/reveal": {"post"},
     "/api/v1/contact-persons/export.csv": {"get"},
     "/api/v1/contact-persons/{id}/reveal": {"post"},
+    "/api/v1/duplicates": {"get"},
+    "/api/v1/duplicates/scan": {"get", "post"},
+    "/api/v1/duplicates/{id}/merge": {"post"},
+    "/api/v1/duplicates/{id}/dismiss": {"post"},
     "/api/v1/products": {"get", "post"},
     "/api/v1/products/{id}": {"get", "patch"},
     "/api/v1/products/{id}/prices": {"put"},
@@ -76,6 +80,15 @@ EXPECTED_PATHS = {
     "/api/v1/processes/{id}/cancel": {"post"},
     "/api/v1/process-templates": {"get", "post"},
     "/api/v1/process-templates/{id}": {"get", "patch", "delete"},
+    "/api/v1/imports": {"get", "post"},
+    "/api/v1/imports/{id}": {"get"},
+    "/api/v1/imports/{id}/mapping": {"put"},
+    "/api/v1/imports/{id}/check": {"post"},
+    "/api/v1/imports/{id}/apply": {"post"},
+    "/api/v1/imports/{id}/undo": {"post"},
+    "/api/v1/imports/{id}/errors": {"get"},
+    "/api/v1/import-profiles": {"get", "post"},
+    "/api/v1/import-profiles/{id}": {"delete"},
 }
 
 

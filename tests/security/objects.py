@@ -86,7 +86,41 @@ def _exchange_run(owner: Any) -> Any:
     )  # fmt: skip
 
 
+def _import_job(owner: Any) -> Any:
+    from accord.imports.models import ImportJob
+
+    return ImportJob.objects.create(
+        object="counterparties", filename="clients.csv", path="/nonexistent/clients.csv",
+        dialect={"kind": "csv", "encoding": "utf-8", "delimiter": ";", "quotechar": '"'},
+        header=["ИНН", "Наименование"], status="done", created_by=owner, updated_by=owner,
+        mapping={"object": "counterparties", "columns": {"ИНН": "inn", "Наименование": "name"},
+                 "key": "inn_kpp", "policy": "upsert", "on_error": "skip"},
+    )  # fmt: skip
+
+
+def _import_profile(owner: Any) -> Any:
+    from accord.imports.models import ImportProfile
+
+    return ImportProfile.objects.create(
+        owner=owner, name=f"Profile {next(_numbers)}", object="counterparties",
+        settings={"object": "counterparties", "columns": {"Наименование": "name"}},
+    )  # fmt: skip
+
+
+def _dedup_pair(owner: Any) -> Any:
+    from accord.dedup.models import Kind, Pair
+
+    one, two = CounterpartyFactory(responsible=owner), CounterpartyFactory(responsible=owner)
+    return Pair.objects.create(
+        kind=Kind.COUNTERPARTY, left_id=min(one.pk, two.pk), right_id=max(one.pk, two.pk),
+        score=0.9, reasons=["name:95"],
+    )  # fmt: skip
+
+
 MAKERS: dict[str, Callable[[Any], Any]] = {
+    "dedup_pair": _dedup_pair,
+    "import_job": _import_job,
+    "import_profile": _import_profile,
     "exchange_node": _exchange_node,
     "exchange_ref": _exchange_ref,
     "exchange_run": _exchange_run,

@@ -127,6 +127,11 @@ WEB: dict[str, Rule] = {
     "web:contact_person_delete": Owned("contact_person"),
     "web:contact_person_history": Owned("contact_person"),
     "web:contact_person_reveal": Owned("contact_person"),
+    # Duplicates: a pair is visible when both its records are (views/dedup.py)
+    "web:dedup_list": Collection(),
+    "web:dedup_scan": Collection(),
+    "web:dedup_merge": Owned("dedup_pair"),
+    "web:dedup_dismiss": Owned("dedup_pair"),
     # Deals
     "web:deal_board": Collection(),
     "web:deal_list": Collection(),
@@ -258,6 +263,19 @@ WEB: dict[str, Rule] = {
     "web:process_template_new": Admin(),
     "web:process_template_edit": Admin("process_template", "pk"),
     "web:process_template_delete": Admin("process_template", "pk"),
+    # Imports (views/imports.py): a job is its author's (an "admin.imports" viewer sees all);
+    # mapping profiles are their owner's alone
+    "web:import_list": Collection(),
+    "web:import_new": Collection(),
+    "web:import_profiles": Collection(),
+    "web:import_profile_export": Owned("import_profile"),
+    "web:import_profile_delete": Owned("import_profile"),
+    "web:import_detail": Owned("import_job"),
+    "web:import_map": Owned("import_job"),
+    "web:import_remap": Owned("import_job"),
+    "web:import_apply": Owned("import_job"),
+    "web:import_undo": Owned("import_job"),
+    "web:import_errors": Owned("import_job"),
 }
 
 # A document line for the create operations (the product id need not exist: refused alike).
@@ -280,6 +298,13 @@ API: dict[str, Rule] = {
     "PATCH /api/v1/contact-persons/{id}": Owned("contact_person", "id", {"name": "Renamed"}),
     "DELETE /api/v1/contact-persons/{id}": Owned("contact_person", "id"),
     "POST /api/v1/contact-persons/{id}/reveal": Owned("contact_person", "id"),
+    # Duplicates: a pair is visible when both its records are; a scan covers everything
+    # but shows its totals only to who sees every counterparty
+    "GET /api/v1/duplicates": Collection(),
+    "GET /api/v1/duplicates/scan": Collection(),
+    "POST /api/v1/duplicates/scan": Collection(),
+    "POST /api/v1/duplicates/{id}/merge": Owned("dedup_pair", "id", {"keep": "left"}),
+    "POST /api/v1/duplicates/{id}/dismiss": Owned("dedup_pair", "id"),
     "GET /api/v1/deals": Collection(),
     "POST /api/v1/deals": Owned("counterparty", None, {"counterparty_id": "@id", "title": "X"}),
     "GET /api/v1/deals/{id}": Owned("deal", "id"),
@@ -398,4 +423,19 @@ API: dict[str, Rule] = {
     "GET /api/v1/process-templates/{id}": Shared(PROCESSES, "process_template", "id"),
     "PATCH /api/v1/process-templates/{id}": Admin("process_template", "id"),
     "DELETE /api/v1/process-templates/{id}": Admin("process_template", "id"),
+    # Imports: a job is its author's (an "admin.imports" viewer sees all); profiles are
+    # their owner's alone. Uploading and listing go through visible_to / the owner.
+    "GET /api/v1/imports": Collection(),
+    "POST /api/v1/imports": Collection(),
+    "GET /api/v1/imports/{id}": Owned("import_job", "id"),
+    "PUT /api/v1/imports/{id}/mapping": Owned(
+        "import_job", "id", {"columns": {"Наименование": "name"}, "key": "none"}
+    ),
+    "POST /api/v1/imports/{id}/check": Owned("import_job", "id"),
+    "POST /api/v1/imports/{id}/apply": Owned("import_job", "id"),
+    "POST /api/v1/imports/{id}/undo": Owned("import_job", "id"),
+    "GET /api/v1/imports/{id}/errors": Owned("import_job", "id"),
+    "GET /api/v1/import-profiles": Collection(),
+    "POST /api/v1/import-profiles": Collection(),
+    "DELETE /api/v1/import-profiles/{id}": Owned("import_profile", "id"),
 }

@@ -18,13 +18,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.core.errors import DomainError
+from accord.dedup.models import Kind
+from accord.dedup.selectors import merged_into
 from accord.directory import selectors, services
 from accord.directory.masking import (
     CONTACT_PERSON,
@@ -197,7 +199,17 @@ def card_context(
 @login_required
 @require_GET
 def counterparty_card(request: AuthedRequest, pk: int) -> HttpResponse:
-    cp = counterparty_or_404(request, pk)
+    try:
+        cp = counterparty_or_404(request, pk)
+    except Http404:
+        # A card merged into another one: its old address leads to the kept card.
+        kept = merged_into(kind=Kind.COUNTERPARTY, pk=pk)
+        if (
+            kept is None
+            or not Counterparty.objects.visible_to(request.user).filter(pk=kept).exists()
+        ):
+            raise
+        return redirect("web:counterparty_card", kept)
     context = card_context(request, cp) | deals_block(request, cp) | balance_block(request, cp)
     return render(request, CARD, context)
 

@@ -3,6 +3,8 @@
 accord bench web [--runs N] [--user LOGIN] [--seed N]
 accord bench exchange [--products N] [--seed N]   (writes N products: use a scratch database)
 accord bench timeline [--events N] [--runs N]     (writes a client with N events: scratch database)
+accord bench import [--rows N] [--seed N]         (imports N clients: scratch database)
+accord bench dedup [--records N] [--seed N] [--json]  (writes N records: scratch database)
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from accord.bench import exchange, timeline, web
+from accord.bench import dedup, exchange, imports, timeline, web
 from accord.directory.models import Counterparty
 
 
@@ -22,8 +24,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "name", choices=["web", "exchange", "timeline"], help="which benchmark to run"
+            "name",
+            choices=["web", "exchange", "timeline", "import", "dedup"],
+            help="which benchmark to run",
         )
+        parser.add_argument("--rows", type=int, default=100_000, help="import: spreadsheet rows")
+        parser.add_argument("--records", type=int, default=100_000, help="dedup: records written")
+        parser.add_argument("--json", action="store_true", help="dedup: end with one JSON line")
         parser.add_argument("--events", type=int, default=10_000, help="timeline: client events")
         parser.add_argument("--products", type=int, default=100_000, help="exchange: catalog size")
         parser.add_argument("--runs", type=int, default=50, help="requests per scenario")
@@ -33,6 +40,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["name"] == "exchange":
             self.bench_exchange(products=options["products"], seed=options["seed"])
+            return
+        if options["name"] == "import":
+            self.bench_import(rows=options["rows"], seed=options["seed"])
+            return
+        if options["name"] == "dedup":
+            self.bench_dedup(
+                records=options["records"], seed=options["seed"], as_json=options["json"]
+            )
             return
         if options["runs"] < 1:
             raise CommandError("--runs must be at least 1.")
@@ -123,3 +138,36 @@ class Command(BaseCommand):
             "results": {t.name: t.as_dict() for t in timings},
         }
         self.stdout.write(json.dumps(summary, ensure_ascii=False))
+
+    def bench_import(self, *, rows: int, seed: int) -> None:
+        if rows < 1:
+            raise CommandError("--rows must be at least 1.")
+        steps, extra = imports.run(rows=rows, seed=seed)
+        files = ", ".join(f"{name} {mb} MB" for name, mb in extra["sizes_mb"].items())
+        self.stdout.write(f"bench import: {connection.vendor}, {rows:,} clients ({files})")
+        self.stdout.write(f"{'step':<18} {'seconds':>9} {'rows':>9} {'rows/s':>9}  counts")
+        for step in steps:
+            counts = ", ".join(f"{k} {v}" for k, v in step.counts.items() if v)
+            self.stdout.write(
+                f"{step.name:<18} {step.seconds:>9.2f} {step.rows:>9} "
+                f"{step.rows_per_second:>9.0f}  {counts}"
+            )
+        self.stdout.write(f"peak RSS {extra['peak_rss_mb']:.0f} MB")
+        summary = {
+            "bench": "import",
+            "database": connection.vendor,
+            "rows": rows,
+            "peak_rss_mb": extra["peak_rss_mb"],
+            "steps": {
+                s.name: {"seconds": round(s.seconds, 2), "rows_per_second": round(s.rows_per_second),
+                         "counts": s.counts}
+                for s in steps
+            },
+        }  # fmt: skip
+        self.stdout.write(json.dumps(summary, ensure_ascii=False))
+
+    def bench_dedup(self, *, records: int, seed: int, as_json: bool) -> None:
+        if records < 2:
+            raise CommandError("--records must be at least 2.")
+        for line in dedup.report(dedup.run(records=records, seed=seed), as_json=as_json):
+            self.stdout.write(line)

@@ -1,0 +1,1 @@
+"""Duplicates are reviewed in Accord's own UI and API; the Django admin is not installed."""
