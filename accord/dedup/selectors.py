@@ -18,6 +18,7 @@ from accord.core.errors import NotFoundError
 from accord.core.pagination import Page, keyset_page
 from accord.dedup.merge_services import GENERIC_REFS, reverse_relations
 from accord.dedup.models import Kind, Merge, Pair, PairQuerySet, PairStatus, Scan
+from accord.directory.identifiers import format_phone
 from accord.directory.masking import counterparty_contacts, person_contacts
 from accord.directory.models import ContactPerson, Counterparty
 from accord.users.access import can, grant
@@ -127,6 +128,11 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _phone(value: str) -> str:
+    """A stored E.164 number as people read it; a masked one is shown as it is."""
+    return format_phone(value) if value[1:].isdigit() else value
+
+
 COUNTERPARTY_ROWS: Sequence[tuple[Any, Callable[[Any, Any], Any]]] = (
     (_("Kind"), lambda cp, c: cp.get_kind_display()),
     (_("Name"), lambda cp, c: cp.name),
@@ -134,7 +140,7 @@ COUNTERPARTY_ROWS: Sequence[tuple[Any, Callable[[Any, Any], Any]]] = (
     (_("INN"), lambda cp, c: cp.inn),
     (_("KPP"), lambda cp, c: cp.kpp),
     (_("OGRN"), lambda cp, c: cp.ogrn),
-    (_("Phone"), lambda cp, c: c.phone),
+    (_("Phone"), lambda cp, c: _phone(c.phone) if c.phone else ""),
     (_("E-mail"), lambda cp, c: c.email),
     (_("Website"), lambda cp, c: cp.website),
     (_("Legal address"), lambda cp, c: c.legal_address),
@@ -151,7 +157,7 @@ PERSON_ROWS: Sequence[tuple[Any, Callable[[Any, Any], Any]]] = (
         _("Birthday"),
         lambda p, c: date_format(p.birthday, "SHORT_DATE_FORMAT") if p.birthday else "",
     ),
-    (_("Phones"), lambda p, c: c.phones),
+    (_("Phones"), lambda p, c: [_phone(v) for v in c.phones]),
     (_("E-mails"), lambda p, c: c.emails),
 )
 
