@@ -23,7 +23,7 @@ from accord.imports.formats.base import MESSAGES
 from accord.imports.formats.tables import BadRow, Dialect, Row, TableError, open_table
 from accord.imports.profiles import ImportMapping
 
-BATCH_ROWS = 5000
+BATCH_ROWS = 2000
 OUTCOMES = ("inserted", "updated", "unchanged", "skipped", "failed")
 SAMPLE_DIFFS = 20
 
