@@ -52,9 +52,9 @@ def test_scan_review_and_merge_a_pair(live_server, transactional_db, new_page, o
     page.wait_for_selector(".toast")
     page.screenshot(path=str(output_dir / "dedup_after_merge.png"), full_page=True)
 
-    assert list(Counterparty.objects.filter(inn=valid_inn(930_001)).values_list("pk", flat=True)) == [
-        kept.pk
-    ]
+    assert list(
+        Counterparty.objects.filter(inn=valid_inn(930_001)).values_list("pk", flat=True)
+    ) == [kept.pk]
     kept.refresh_from_db()
     assert kept.email == "info@romashka.ru"  # filled from the removed record
     assert Deal.objects.get(pk=deal.pk).counterparty_id == kept.pk
