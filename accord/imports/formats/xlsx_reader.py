@@ -31,6 +31,7 @@ import csv
 import datetime
 import html
 import io
+import os
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -101,6 +102,7 @@ class XlsxTable(Table):
     def __init__(self, path: Path, *, max_columns: int = 500, sheet: str | None = None) -> None:
         self.dialect = Dialect("xlsx")
         self.sheet_name = inspect_workbook(path, sheet)
+        _probe_in_child(path, self.sheet_name)
         self._book = _calamine(lambda: CalamineWorkbook.from_path(str(path)))
         try:
             data = _calamine(lambda: self._book.get_sheet_by_name(self.sheet_name))
@@ -223,6 +225,25 @@ def _duration_text(value: datetime.timedelta) -> str:
 
 
 # calamine --------------------------------------------------------------------------------------
+
+
+def _probe_in_child(path: Path, sheet: str) -> None:
+    """Read the sheet once in a forked child first: on some damaged workbooks calamine
+    aborts the whole process (a Rust panic or a failed allocation), which no exception can
+    catch. A child that dies makes the file a TableError; the parent then reads a file that
+    is known to be readable. Where fork is unavailable the file is read directly."""
+    if not hasattr(os, "fork"):
+        return
+    pid = os.fork()
+    if pid == 0:  # the child: read everything, report by dying or not
+        with contextlib.suppress(BaseException):  # an ordinary error is the parent's to report
+            book = CalamineWorkbook.from_path(str(path))
+            for _row in book.get_sheet_by_name(sheet).iter_rows():
+                pass
+        os._exit(0)
+    _pid, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status) or os.waitstatus_to_exitcode(status) != 0:
+        raise TableError.of("bad_xlsx", error="the reader crashed on this file")
 
 
 def _calamine(call: Callable[[], T]) -> T:
